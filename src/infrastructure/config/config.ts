@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a whole port number')
+  .min(1, 'expected a port number from 1 to 65535')
+  .max(65535, 'expected a port number from 1 to 65535');
+
+const positiveMs = z.coerce.number({ error: 'expected milliseconds' }).int().positive('expected a positive number of milliseconds');
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as Europe/Istanbul');
+
+/**
+ * The environment the process reads, once, at start. Names and defaults:
+ * - `PORT` (3000), `HOST` (127.0.0.1): where the HTTP server listens.
+ * - `DATABASE_URL`: a PostgreSQL URL; absent → an embedded PostgreSQL in `DATA_DIR`.
+ * - `DATA_DIR` (`./.data`): the embedded database's folder, kept across restarts.
+ * - `EMBEDDED_PG_PORT` (54329): the embedded PostgreSQL's TCP port on 127.0.0.1.
+ * - `JWT_SECRET`: HS256 key for bearer tokens (≥ 32 characters); a fixed development
+ *   key is used when unset and `NODE_ENV` is not `production`.
+ * - `JWT_ISSUER` (`commerce-core`): the `iss` tokens must carry.
+ * - `LOG_LEVEL` (`info`): pino level.
+ * - `BUSINESS_TIME_ZONE` (`Europe/Istanbul`): the offset written into events' business time.
+ * - `QUERY_WAIT_MAX_MS` (5000): longest a query waits for a read model to reach a position.
+ * - `REDIS_URL`: optional; caches and shared limits fall back to in-process ones without it.
+ */
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./.data'),
+    EMBEDDED_PG_PORT: port.default(54329),
+    JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+    JWT_ISSUER: z.string().min(1).default('commerce-core'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    BUSINESS_TIME_ZONE: timeZone.default('Europe/Istanbul'),
+    QUERY_WAIT_MAX_MS: positiveMs.default(5000),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'expected a redis:// URL')
+      .optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required when NODE_ENV=production' });
+    }
+  });
+
+/** A development-only signing key; refused in production (see schema). */
+const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production';
+
+/** The validated configuration. Times in milliseconds; `dataDir` absolute. */
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  readonly jwtSecret: string;
+  readonly jwtIssuer: string;
+  readonly logLevel: string;
+  readonly businessTimeZone: string;
+  readonly queryWaitMaxMs: number;
+  readonly redisUrl: string | undefined;
+}
+
+/** Thrown by `loadConfig` with one line per bad variable: `NAME: reason (got "value")`. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/**
+ * Reads and validates the configuration from an environment (default `process.env`).
+ * Empty strings count as unset.
+ * @throws ConfigError naming every variable that is invalid
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const got = present[name];
+        return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    jwtIssuer: e.JWT_ISSUER,
+    logLevel: e.LOG_LEVEL,
+    businessTimeZone: e.BUSINESS_TIME_ZONE,
+    queryWaitMaxMs: e.QUERY_WAIT_MAX_MS,
+    redisUrl: e.REDIS_URL,
+  };
+}

@@ -1,0 +1,27 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { ReadModelSchema } from './schema.js';
+
+/** A connection pool and the Kysely instance over it. Close with `close()`. */
+export interface Database {
+  readonly pool: pg.Pool;
+  readonly db: Kysely<ReadModelSchema>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a pool to `url`. `bigint` (int8) and `numeric` columns come back as strings,
+ * as node-postgres does by default; callers convert with `BigInt`/`Number` knowingly.
+ * @param max pool size (default 20)
+ */
+export function openDatabase(url: string, max = 20): Database {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<ReadModelSchema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    pool,
+    db,
+    close: () => db.destroy(),
+  };
+}

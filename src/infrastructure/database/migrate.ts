@@ -1,0 +1,30 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as eventStore from './migrations/0001-event-store.js';
+import * as readModels from './migrations/0002-read-models.js';
+
+/**
+ * Migrations in order. Static imports (not a folder scan) so the list is the same under
+ * tsx, a bundler or compiled output. Names are stable: Kysely records them in
+ * `kysely_migration` and runs each once.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-event-store': eventStore,
+  '0002-read-models': readModels,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+/**
+ * Brings the schema to the latest version. Idempotent: applied migrations are skipped;
+ * Kysely holds a lock so concurrent starts migrate once.
+ * @throws Error naming the migration that failed
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
