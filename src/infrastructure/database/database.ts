@@ -9,13 +9,23 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const DATE_OID = 1082;
+
+/** node-postgres type parsers, except `date`, which stays the `YYYY-MM-DD` text (a calendar day has no time zone). */
+const keepText = (value: string): string => value;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === DATE_OID ? keepText : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
+};
+
 /**
  * Opens a pool to `url`. `bigint` (int8) and `numeric` columns come back as strings,
  * as node-postgres does by default; callers convert with `BigInt`/`Number` knowingly.
+ * `date` columns come back as `YYYY-MM-DD` strings.
  * @param max pool size (default 20)
  */
 export function openDatabase(url: string, max = 20): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({ connectionString: url, max, types });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<ReadModelSchema>({ dialect: new PostgresDialect({ pool }) });

@@ -2,8 +2,8 @@ import type { ColumnType } from 'kysely';
 
 /** int8 columns: read as decimal strings (node-postgres default), written as number, bigint or string. */
 type Int8 = ColumnType<string, number | bigint | string, number | bigint | string>;
-/** date columns: read as Date (node-postgres), written as `YYYY-MM-DD`. */
-type Day = ColumnType<Date, string, string>;
+/** date columns: read and written as `YYYY-MM-DD` (see openDatabase's type parsers). */
+type Day = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 /** The read-model tables (migration 0002) as Kysely sees them. */

@@ -1,0 +1,2 @@
+export * from './catalogue-queries.js';
+export * from './sales-queries.js';
