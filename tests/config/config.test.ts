@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { ConfigError, loadConfig } from '../../src/infrastructure/config/config.js';
+
+const run = promisify(execFile);
+
+describe('configuration', () => {
+  it('defaults to an embedded database in ./.data when DATABASE_URL is unset', () => {
+    const config = loadConfig({});
+    assert.equal(config.databaseUrl, undefined);
+    assert.match(config.dataDir, /\/\.data$/);
+    assert.equal(config.port, 3000);
+    assert.equal(config.businessTimeZone, 'Europe/Istanbul');
+  });
+
+  it('names every bad variable with its value', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', BUSINESS_TIME_ZONE: 'Mars/Olympus' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 3);
+        assert.match(error.message, /PORT: .*port.*\(got "abc"\)/);
+        assert.match(error.message, /DATABASE_URL: .*postgres/);
+        assert.match(error.message, /BUSINESS_TIME_ZONE: .*IANA/);
+        return true;
+      },
+    );
+  });
+
+  it('requires a real JWT secret in production', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET: required when NODE_ENV=production/);
+    assert.throws(() => loadConfig({ JWT_SECRET: 'short' }), /JWT_SECRET: expected at least 32 characters/);
+  });
+
+  it('stops the service at start with a message naming the variable (PORT=abc)', async () => {
+    const result = await run(process.execPath, ['--import', 'tsx', 'src/infrastructure/main.ts'], {
+      env: { ...process.env, PORT: 'abc' },
+    }).then(
+      () => assert.fail('the service started with PORT=abc'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /invalid configuration:\n\s+PORT: .*\(got "abc"\)/);
+  });
+});
