@@ -1,0 +1,123 @@
+import { createSigner, createVerifier, TokenError } from 'fast-jwt';
+import { z } from 'zod';
+import type { Config } from '../config/config.js';
+
+/** Roles the service knows. `admin` manages the tenant; `customer` shops for themself. */
+export const ROLES = ['customer', 'admin'] as const;
+
+/** One of `ROLES`. */
+export type Role = (typeof ROLES)[number];
+
+/** A tenant id as tokens carry it: `^[a-z0-9][a-z0-9_-]{0,62}$`. */
+export const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/**
+ * Who a verified token speaks for: its `sub`, its `tenant` (the only source of the
+ * tenant for a request) and its known roles (unknown role names are dropped).
+ */
+export interface Principal {
+  readonly subject: string;
+  readonly tenantId: string;
+  readonly roles: readonly Role[];
+}
+
+/** The part of `Config` tokens need: the HS256 key and the required issuer. */
+export type TokenConfig = Pick<Config, 'jwtSecret' | 'jwtIssuer'>;
+
+/** Input of `mintToken`. */
+export interface MintTokenInput {
+  readonly tenantId: string;
+  readonly subject: string;
+  readonly roles: readonly Role[];
+  /** Lifetime from now, a positive whole number of seconds. */
+  readonly expiresInSeconds: number;
+}
+
+/** Why `verifyToken` refused a token: `expired`, or `invalid` (signature, issuer, algorithm, claims, shape). */
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidTokenError';
+  constructor(
+    readonly reason: 'expired' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SUBJECT = /^[^\p{Cc}]{1,256}$/u;
+
+const claims = z.object({
+  sub: z.string().regex(SUBJECT),
+  tenant: z.string().regex(TENANT_PATTERN),
+  roles: z.array(z.string().max(64)).max(32),
+});
+
+/**
+ * Signs an HS256 bearer token with `iss` = `config.jwtIssuer`, `sub`, `tenant`, `roles`,
+ * `iat` and `exp` = now + `expiresInSeconds` (used by the CLI's `token` command).
+ * @throws Error when the tenant id, subject, roles or lifetime are invalid
+ */
+export function mintToken(config: TokenConfig, input: MintTokenInput): string {
+  if (!TENANT_PATTERN.test(input.tenantId)) throw new Error(`invalid tenant id ${JSON.stringify(input.tenantId)}: expected ${TENANT_PATTERN.source}`);
+  if (!SUBJECT.test(input.subject)) throw new Error('invalid subject: expected 1–256 characters without control characters');
+  const unknown = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0) throw new Error(`unknown roles: ${unknown.join(', ')} (known: ${ROLES.join(', ')})`);
+  if (!Number.isSafeInteger(input.expiresInSeconds) || input.expiresInSeconds <= 0) {
+    throw new Error(`expiresInSeconds must be a positive whole number, got ${input.expiresInSeconds}`);
+  }
+  const sign = createSigner({
+    key: config.jwtSecret,
+    algorithm: 'HS256',
+    iss: config.jwtIssuer,
+    sub: input.subject,
+    expiresIn: input.expiresInSeconds * 1000,
+  });
+  return sign({ tenant: input.tenantId, roles: [...new Set(input.roles)] });
+}
+
+const verifiers = new WeakMap<TokenConfig, (token: string) => unknown>();
+
+function verifierFor(config: TokenConfig): (token: string) => unknown {
+  let verify = verifiers.get(config);
+  if (!verify) {
+    verify = createVerifier({
+      key: config.jwtSecret,
+      algorithms: ['HS256'],
+      allowedIss: config.jwtIssuer,
+      requiredClaims: ['iss', 'exp', 'sub', 'tenant', 'roles'],
+    }) as (token: string) => unknown;
+    verifiers.set(config, verify);
+  }
+  return verify;
+}
+
+/**
+ * Verifies a bearer token: HS256 signature with `config.jwtSecret`, `iss` equal to
+ * `config.jwtIssuer`, `exp` present and in the future (`nbf` honoured when present),
+ * `sub` a string, `tenant` matching `TENANT_PATTERN`, `roles` an array of strings.
+ * @returns the principal
+ * @throws InvalidTokenError `expired` or `invalid`
+ */
+export function verifyToken(config: TokenConfig, token: string): Principal {
+  let payload: unknown;
+  try {
+    payload = verifierFor(config)(token);
+  } catch (error) {
+    if (error instanceof TokenError && error.code === TokenError.codes.expired) throw new InvalidTokenError('expired', 'the token has expired');
+    throw new InvalidTokenError('invalid', 'the token is not valid');
+  }
+  const parsed = claims.safeParse(payload);
+  if (!parsed.success) throw new InvalidTokenError('invalid', 'the token does not carry valid sub, tenant and roles claims');
+  const roles = ROLES.filter((r) => parsed.data.roles.includes(r));
+  return { subject: parsed.data.sub, tenantId: parsed.data.tenant, roles };
+}
+
+/** Whether the principal holds at least one of `roles`. */
+export function hasAnyRole(principal: Principal, roles: readonly Role[]): boolean {
+  return principal.roles.some((r) => roles.includes(r));
+}
+
+/** Whether the principal is an admin of its tenant (acts for any customer in it). */
+export function isAdmin(principal: Principal): boolean {
+  return principal.roles.includes('admin');
+}

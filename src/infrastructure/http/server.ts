@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { CommandHandler } from '../../application/command-handler.js';
+import type { Config } from '../config/config.js';
+import type { ReadModelSchema } from '../database/schema.js';
+import { commandRoutes } from './command-routes.js';
+import type { HttpDependencies } from './deps.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { queryRoutes } from './query-routes.js';
+
+/** What `buildServer` needs. */
+export interface ServerDependencies {
+  readonly config: Config;
+  readonly db: Kysely<ReadModelSchema>;
+  readonly handler: CommandHandler;
+  /** Request logging; `false` or absent: none. */
+  readonly logger?: Logger | false;
+  /** Business-time clock for commands' `occurredAt` (default: the wall clock). */
+  readonly now?: () => Date;
+}
+
+/** Largest request body: 1 MiB (larger → 413 `payload-too-large`). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Builds the HTTP API (not listening: the caller calls `listen`, or `inject` in tests).
+ * - `GET /health` → 200 `{ status: 'ok' }`, public;
+ * - `POST /commands/...` (`commandRoutes`) and `GET /queries/...` (`queryRoutes`), bearer token required;
+ * - unknown routes → 404 `not-found`; every error is `application/problem+json`.
+ * Request ids come from `X-Request-Id` when sent, else a random UUID; they are the
+ * commands' correlation ids and are echoed in the `X-Request-Id` response header.
+ */
+export async function buildServer(deps: ServerDependencies): Promise<FastifyInstance> {
+  const common = {
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Errors raised before routing (undecodable URL, over-long parameter) are problems too.
+    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      errorHandler(error, request, reply);
+    },
+  } as const;
+  const server: FastifyInstance = deps.logger ? (Fastify({ ...common, loggerInstance: deps.logger }) as unknown as FastifyInstance) : Fastify({ ...common, logger: false });
+
+  // JSON only: a text/plain body is 415, not a string that fails validation.
+  server.removeContentTypeParser(['text/plain']);
+  server.setErrorHandler(errorHandler);
+  server.setNotFoundHandler(notFoundHandler);
+  server.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+
+  server.get('/health', () => Promise.resolve({ status: 'ok' }));
+
+  const routeDeps: HttpDependencies = { config: deps.config, db: deps.db, handler: deps.handler, now: deps.now ?? (() => new Date()) };
+  await server.register(commandRoutes, { ...routeDeps, prefix: '/commands' });
+  await server.register(queryRoutes, { ...routeDeps, prefix: '/queries' });
+  return server;
+}

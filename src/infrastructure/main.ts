@@ -1,0 +1,45 @@
+/**
+ * The service: `npm start`.
+ *
+ * Reads the configuration (a bad variable stops the process with a message naming it),
+ * connects to PostgreSQL (`DATABASE_URL`, else an embedded server in `DATA_DIR`), migrates,
+ * starts one projector per projection and the HTTP server. SIGINT/SIGTERM stop the server,
+ * then the projectors, then the database, in that order.
+ */
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { buildServer } from './http/server.js';
+import { createLogger } from './logger.js';
+import { openRuntime } from './runtime.js';
+
+async function main(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const runtime = await openRuntime(config, logger);
+  for (const projector of runtime.projectors) projector.start();
+  const server = await buildServer({ config, db: runtime.database.db, handler: runtime.handler, logger });
+  await server.listen({ port: config.port, host: config.host });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await server.close();
+    await runtime.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : String(error));
+  process.exit(1);
+}
+main(config).catch((error: unknown) => {
+  console.error(`commerce-core failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Logger } from 'pino';
+import { CommandHandler } from '../../src/application/command-handler.js';
+import { loadConfig, type Config } from '../../src/infrastructure/config/config.js';
+import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.js';
+import { mintToken, type Role } from '../../src/infrastructure/http/auth.js';
+import { buildServer } from '../../src/infrastructure/http/server.js';
+import { Projector, catalogueProjection, salesProjection } from '../../src/projections/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+/** A server over a fresh database, with a real store, handler and projectors (not started). */
+export interface Harness {
+  readonly database: TestDatabase;
+  readonly store: PostgresEventStore;
+  readonly handler: CommandHandler;
+  readonly config: Config;
+  readonly server: FastifyInstance;
+  readonly projectors: readonly Projector[];
+  /** Applies every event to both read models. */
+  catchUp(): Promise<void>;
+  /** Rows in `events`. */
+  eventCount(): Promise<number>;
+  /** A valid token. */
+  token(tenantId: string, subject: string, roles: readonly Role[]): string;
+  /** POST a JSON body to `/commands/<path>` with a bearer token. */
+  command(token: string, path: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** GET `/queries/<path>` with a bearer token. */
+  query(token: string, path: string): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/** Options of `createHarness`. */
+export interface HarnessOptions {
+  readonly env?: Record<string, string>;
+  readonly now?: () => Date;
+  readonly handler?: (store: PostgresEventStore) => CommandHandler;
+  readonly logger?: Logger;
+}
+
+/** The JWT secret of test configurations (≥ 32 characters). */
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+/** Builds the harness; `close()` stops everything and drops the database. */
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const database = await createTestDatabase(20);
+  const store = new PostgresEventStore(database.pool);
+  const handler = options.handler ? options.handler(store) : new CommandHandler(store);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_SECRET,
+    JWT_ISSUER: 'commerce-core-test',
+    BUSINESS_TIME_ZONE: 'Europe/Istanbul',
+    QUERY_WAIT_MAX_MS: '2000',
+    ...options.env,
+  });
+  const server = await buildServer({ config, db: database.db, handler, logger: options.logger ?? false, ...(options.now ? { now: options.now } : {}) });
+  const projectors = [new Projector(store, database.db, catalogueProjection), new Projector(store, database.db, salesProjection)];
+  const inject = (opts: InjectOptions) => server.inject(opts);
+  return {
+    database,
+    store,
+    handler,
+    config,
+    server,
+    projectors,
+    async catchUp() {
+      for (const p of projectors) await p.catchUp();
+    },
+    async eventCount() {
+      const { rows } = await database.pool.query<{ n: string }>('select count(*) as n from events');
+      return Number(rows[0]?.n ?? 0);
+    },
+    token: (tenantId, subject, roles) => mintToken(config, { tenantId, subject, roles, expiresInSeconds: 600 }),
+    command: (token, path, body, headers = {}) =>
+      inject({
+        method: 'POST',
+        url: `/commands/${path}`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        payload: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    query: (token, path) => inject({ method: 'GET', url: `/queries/${path}`, headers: { authorization: `Bearer ${token}` } }),
+    async close() {
+      await Promise.all(projectors.map((p) => p.stop()));
+      await server.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The parsed JSON body of a response. */
+export function json<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
+  return JSON.parse(response.body) as T;
+}
+
+/** Admin commands that set up one sellable product with stock. */
+export async function seedProduct(
+  h: Harness,
+  adminToken: string,
+  product: { sku: string; name?: string; category?: string; minor: number; currency?: string; stock?: number; warehouseId?: string },
+): Promise<void> {
+  const currency = product.currency ?? 'TRY';
+  const registered = await h.command(adminToken, 'products/register', {
+    sku: product.sku,
+    name: product.name ?? `Product ${product.sku}`,
+    category: product.category ?? 'books',
+    price: { minor: product.minor, currency },
+  });
+  if (registered.statusCode !== 200) throw new Error(`register failed: ${registered.body}`);
+  if (product.stock) {
+    const received = await h.command(adminToken, 'stock/receive', {
+      sku: product.sku,
+      warehouseId: product.warehouseId ?? 'wh-1',
+      quantity: product.stock,
+      reference: 'po-1',
+    });
+    if (received.statusCode !== 200) throw new Error(`receive failed: ${received.body}`);
+  }
+}
