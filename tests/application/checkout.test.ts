@@ -47,6 +47,8 @@ describe('checkout', () => {
     });
     assert.equal(result.confirmed, false);
     assert.deepEqual(await orderEvents('order-2'), ['OrderPlaced']);
+    const checkedOut = (await f.store.readStream(commerce.basketStream('acme', 'basket-2'))).at(-1)!;
+    assert.deepEqual(result.order.position, checkedOut.position, 'the position covers every step of checkout');
     await commerce.confirmOrderPayment(f.handler, f.context(), { orderId: 'order-2', payments: [{ method: 'boleto', amount: TRY(1000), reference: 'boleto-1' }] });
     assert.deepEqual(await orderEvents('order-2'), ['OrderPlaced', 'OrderPaymentConfirmed']);
   });
@@ -99,9 +101,12 @@ describe('checkout', () => {
     await f.basketFor('cust-6', 'basket-6', 2000, [{ sku: 'LAMP-1', quantity: 1 }]);
     await commerce.checkout(f.handler, f.context(), { basketId: 'basket-6', orderId: 'order-6', shipping: TRY(0), payment: { wallet: TRY(2000) } });
     assert.equal((await wallet('cust-6')).balance, 0);
-    await commerce.cancelOrder(f.handler, f.context(), { orderId: 'order-6', reason: 'customer changed mind' });
+    const cancelled = await commerce.cancelOrder(f.handler, f.context(), { orderId: 'order-6', reason: 'customer changed mind' });
     assert.equal((await stock('LAMP-1')).reserved, 0);
     assert.equal((await wallet('cust-6')).balance, 2000);
+    const refund = (await f.store.readStream(commerce.walletStream('acme', 'cust-6'))).at(-1)!;
+    assert.equal(refund.type, 'WalletRefunded');
+    assert.deepEqual(cancelled.position, refund.position, 'a query waiting for the cancel must see the refund');
   });
 
   it('shipping an order takes its units out of stock', async () => {

@@ -5,7 +5,7 @@ import { stockDecider } from '../../domain/stock/index.js';
 import { walletDecider } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
-import { WrongExpectedRevisionError } from '../ports/event-store.js';
+import { WrongExpectedRevisionError, latestPosition, type Position } from '../ports/event-store.js';
 import { refundWallet, releaseReservations } from './orders.js';
 import { basketStream, orderStream, stockStream, walletStream } from './streams.js';
 
@@ -28,7 +28,11 @@ export interface CheckoutInput {
   readonly payment: CheckoutPayment;
 }
 
-/** What `checkout` did: the order stream's result and whether it is already confirmed. */
+/**
+ * What `checkout` did: the order stream's result (its `position` is the last event any
+ * step wrote, so a query waiting for it sees reservations and wallet debits too) and
+ * whether the order is already confirmed.
+ */
 export interface CheckoutResult {
   readonly order: CommandResult<unknown>;
   readonly confirmed: boolean;
@@ -72,25 +76,30 @@ export async function checkout(handler: CommandHandler, context: CommandContext,
   const payments = planPayments(total, input.payment);
   const placedOrder = { orderId: input.orderId, customerId: basket.state.customerId, lines: placed.data.lines };
 
+  let position: Position | undefined = order.position;
+  const track = <R extends { position: Position | undefined }>(result: R): R => {
+    position = latestPosition(position, result.position);
+    return result;
+  };
   try {
     for (const [i, line] of lines.entries()) {
-      await handler.handle(
+      track(await handler.handle(
         stockDecider,
         stockStream(tenantId, line.sku, line.warehouseId),
         { type: 'ReserveStock', data: { sku: line.sku, warehouseId: line.warehouseId, orderId: input.orderId, quantity: line.quantity } },
         step(`reserve-stock:${i}`),
-      );
+      ));
     }
     const walletPart = payments.find((p) => p.method === 'wallet');
     if (walletPart) {
-      await handler.handle(
+      track(await handler.handle(
         walletDecider,
         walletStream(tenantId, basket.state.customerId),
         { type: 'DebitWalletForOrder', data: { walletId: basket.state.customerId, orderId: input.orderId, amount: walletPart.amount } },
         step('debit-wallet'),
-      );
+      ));
     }
-    await handler
+    const checkedOut = await handler
       .handle(
         basketDecider,
         basketStream(tenantId, input.basketId),
@@ -104,6 +113,7 @@ export async function checkout(handler: CommandHandler, context: CommandContext,
         }
         throw error;
       });
+    track(checkedOut);
   } catch (error) {
     const reason = error instanceof DomainError ? `checkout-failed:${error.code}` : 'checkout-failed:error';
     await releaseReservations(handler, step('compensate'), placedOrder, reason);
@@ -113,14 +123,14 @@ export async function checkout(handler: CommandHandler, context: CommandContext,
   }
 
   const paidNow = payments.every((p) => p.method === 'wallet') || input.payment.external?.captured === true;
-  if (!paidNow) return { order, confirmed: false, total };
+  if (!paidNow) return { order: { ...order, position }, confirmed: false, total };
   const confirmed = await handler.handle(
     orderDecider,
     orderStream(tenantId, input.orderId),
     { type: 'ConfirmOrderPayment', data: { orderId: input.orderId, payments } },
     step('confirm-payment'),
   );
-  return { order: confirmed, confirmed: true, total };
+  return { order: { ...confirmed, position: latestPosition(position, confirmed.position) }, confirmed: true, total };
 }
 
 /**

@@ -4,6 +4,7 @@ import { stockDecider } from '../../domain/stock/index.js';
 import { walletDecider } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
+import { latestPosition, type Position } from '../ports/event-store.js';
 import { orderStream, stockStream, walletStream } from './streams.js';
 
 /**
@@ -21,8 +22,8 @@ export function confirmOrderPayment(
 
 /**
  * Ships a confirmed order and takes its reserved units out of each warehouse.
- * The stock steps run after the order event (synchronous orchestration; each step is
- * idempotent on retry because a shipped reservation no longer exists).
+ * The stock steps run after the order event (synchronous orchestration). The result's
+ * `position` is the last event written by any step, so a query waiting for it sees them all.
  * @throws DomainError `order-not-found`, `order-not-shippable`
  */
 export async function shipOrder(
@@ -32,15 +33,17 @@ export async function shipOrder(
 ): Promise<CommandResult<OrderEvent>> {
   const result = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'ShipOrder', data: input }, context);
   const order = await loadPlacedOrder(handler, context, input.orderId);
+  let position = result.position;
   for (const [i, line] of order.lines.entries()) {
-    await handler.handle(
+    const shipped = await handler.handle(
       stockDecider,
       stockStream(context.tenantId, line.sku, line.warehouseId),
       { type: 'ShipStock', data: { sku: line.sku, warehouseId: line.warehouseId, orderId: input.orderId } },
       followUp(context, `${context.commandId}:ship-stock:${i}`),
     );
+    position = latestPosition(position, shipped.position);
   }
-  return result;
+  return { ...result, position };
 }
 
 /**
@@ -53,15 +56,15 @@ export function deliverOrder(handler: CommandHandler, context: CommandContext, i
 
 /**
  * Cancels an order, then releases its stock reservations and refunds what its
- * customer's wallet paid for it.
+ * customer's wallet paid for it. The result's `position` is the last event written.
  * @throws DomainError `order-not-found`, `order-not-cancellable`, `invalid-reason`
  */
 export async function cancelOrder(handler: CommandHandler, context: CommandContext, input: { orderId: string; reason: string }): Promise<CommandResult<OrderEvent>> {
   const result = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'CancelOrder', data: input }, context);
   const order = await loadPlacedOrder(handler, context, input.orderId);
-  await releaseReservations(handler, context, order, input.reason);
-  await refundWallet(handler, context, order);
-  return result;
+  const released = await releaseReservations(handler, context, order, input.reason);
+  const refunded = await refundWallet(handler, context, order);
+  return { ...result, position: latestPosition(result.position, released, refunded) };
 }
 
 /** The placed order's state. @throws DomainError `order-not-found` */
@@ -74,36 +77,48 @@ export async function loadPlacedOrder(handler: CommandHandler, context: CommandC
 /**
  * Releases every reservation an order holds; lines without one (never reserved, or
  * released by an earlier attempt) are skipped, so compensation can be re-run.
+ * @returns the position of the last release written, if any
  */
 export async function releaseReservations(
   handler: CommandHandler,
   context: CommandContext,
   order: Pick<PlacedOrderState, 'orderId' | 'lines'>,
   reason: string,
-): Promise<void> {
+): Promise<Position | undefined> {
+  let position: Position | undefined;
   for (const [i, line] of order.lines.entries()) {
     const stream = stockStream(context.tenantId, line.sku, line.warehouseId);
     const { state } = await handler.load(stockDecider, stream);
     if (!Object.hasOwn(state.reservations, order.orderId)) continue;
-    await handler.handle(
+    const released = await handler.handle(
       stockDecider,
       stream,
       { type: 'ReleaseStock', data: { sku: line.sku, warehouseId: line.warehouseId, orderId: order.orderId, reason } },
       followUp(context, `${context.commandId}:release-stock:${i}`),
     );
+    position = latestPosition(position, released.position);
   }
+  return position;
 }
 
-/** Refunds to the customer's wallet whatever it still has paid for the order (nothing if none). */
-export async function refundWallet(handler: CommandHandler, context: CommandContext, order: Pick<PlacedOrderState, 'orderId' | 'customerId'>): Promise<void> {
+/**
+ * Refunds to the customer's wallet whatever it still has paid for the order (nothing if none).
+ * @returns the refund's position, if one was written
+ */
+export async function refundWallet(
+  handler: CommandHandler,
+  context: CommandContext,
+  order: Pick<PlacedOrderState, 'orderId' | 'customerId'>,
+): Promise<Position | undefined> {
   const stream = walletStream(context.tenantId, order.customerId);
   const { state } = await handler.load(walletDecider, stream);
   const paid = state.status === 'open' && Object.hasOwn(state.paidByOrder, order.orderId) ? (state.paidByOrder[order.orderId] ?? 0) : 0;
-  if (paid <= 0) return;
-  await handler.handle(
+  if (paid <= 0) return undefined;
+  const refunded = await handler.handle(
     walletDecider,
     stream,
     { type: 'RefundToWallet', data: { walletId: order.customerId, orderId: order.orderId, amount: { minor: paid, currency: state.currency } } },
     followUp(context, `${context.commandId}:refund-wallet`),
   );
+  return refunded.position;
 }

@@ -26,6 +26,11 @@ export function comparePositions(a: Position, b: Position): -1 | 0 | 1 {
   return 0;
 }
 
+/** The later of several positions (`undefined` ones ignored); `undefined` when none is given. */
+export function latestPosition(...positions: readonly (Position | undefined)[]): Position | undefined {
+  return positions.reduce<Position | undefined>((latest, p) => (p && (!latest || comparePositions(p, latest) > 0) ? p : latest), undefined);
+}
+
 /** `commit/prepare` in decimal, the wire form of a position (HTTP, CLI, checkpoints in logs). */
 export function formatPosition(p: Position): string {
   return `${p.commit}/${p.prepare}`;
