@@ -7,6 +7,7 @@ import { DomainError, type Money } from '../../domain/shared/index.js';
 import { walletDecider } from '../../domain/wallet/index.js';
 import type { OlistDataset, OlistOrder, RowProblem } from './olist/index.js';
 import { OLIST_CURRENCY } from './olist/index.js';
+import { KeyedScheduler } from './keyed-scheduler.js';
 
 /** One business step of an Olist order, replayed at Olist's own time. */
 type StepKind = 'purchase' | 'approve' | 'ship' | 'deliver' | 'cancel';
@@ -37,6 +38,8 @@ export interface OlistReplayOptions {
   readonly tenantId: string;
   /** Called after each order's purchase step with (orders done, orders in all). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Steps in flight at once (default 8); the result does not depend on it. */
+  readonly concurrency?: number;
 }
 
 const RANK: Record<StepKind, number> = { purchase: 0, approve: 1, ship: 2, deliver: 3, cancel: 4 };
@@ -104,6 +107,9 @@ function externalMethod(order: OlistOrder): 'card' | 'boleto' {
  *    card/boleto payment confirmed at Olist's approval time.
  * Command ids are `olist:<order>:<step>`. Re-running skips orders whose stream exists and
  * transitions already made, so an interrupted import can be resumed.
+ * Steps run concurrently through a `KeyedScheduler`: steps touching the same order,
+ * customer or product keep Olist's time order, so the events each stream receives, and
+ * every figure derived from them, are the same as in a sequential run.
  */
 export async function replayOlist(handler: CommandHandler, dataset: OlistDataset, options: OlistReplayOptions): Promise<OlistReplayResult> {
   const notes: RowProblem[] = [];
@@ -208,22 +214,41 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
     }
   }
 
+  const scheduler = new KeyedScheduler(options.concurrency ?? 8);
   for (const step of steps) {
-    if (skippedOrders.has(step.order.orderId)) continue;
-    try {
-      if (step.kind === 'purchase') {
-        await purchase(step.order, step.at);
-        options.onProgress?.(++state.done, dataset.orders.length);
-      } else {
-        await transition(step);
+    await scheduler.submit(keysOf(step), async () => {
+      if (skippedOrders.has(step.order.orderId)) return;
+      try {
+        if (step.kind === 'purchase') {
+          await purchase(step.order, step.at);
+          options.onProgress?.(++state.done, dataset.orders.length);
+        } else {
+          await transition(step);
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        skippedOrders.add(step.order.orderId);
+        failed.push({ ...step.order.source, orderId: step.order.orderId, message: `${step.kind} rejected: ${error.code}: ${error.message}` });
       }
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      skippedOrders.add(step.order.orderId);
-      failed.push({ ...step.order.source, orderId: step.order.orderId, message: `${step.kind} rejected: ${error.code}: ${error.message}` });
-    }
+    });
   }
+  await scheduler.drain();
   return { ordersImported: state.imported, ordersAlreadyImported: state.already, commands: state.commands, failed, notes };
+}
+
+/**
+ * The entities a step touches, which must see their steps in Olist time order: the order;
+ * on purchase and cancellation the customer (wallet); on purchase, shipment and
+ * cancellation the products (catalogue price, and stock in the seller's warehouse).
+ */
+export function keysOf(step: Pick<Step, 'kind' | 'order'>): string[] {
+  const { order } = step;
+  const keys = [`order:${order.orderId}`];
+  if (step.kind === 'purchase' || step.kind === 'cancel') keys.push(`customer:${order.customerId}`);
+  if (step.kind === 'purchase' || step.kind === 'ship' || step.kind === 'cancel') {
+    for (const item of order.items) keys.push(`product:${item.productId}`);
+  }
+  return keys;
 }
 
 /** Σ of an order's voucher payments, BRL minor units: what its customer's wallet is credited and pays. */
