@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import pRetry from 'p-retry';
 import type { Decider, DomainCommand, DomainEvent } from '../domain/shared/index.js';
 import { fold } from '../domain/shared/index.js';
 import type { CommandContext } from './command-context.js';
-import { WrongExpectedRevisionError, type EventStore, type Position, type RecordedEvent } from './ports/event-store.js';
+import { DuplicateEventIdError, WrongExpectedRevisionError, type EventStore, type Position, type RecordedEvent } from './ports/event-store.js';
 
 /** What handling a command did to its stream. */
 export interface CommandResult<E> {
@@ -56,7 +56,10 @@ export class CommandHandler {
 
   /** Reads and folds a stream. */
   async load<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<LoadedStream<S>> {
-    const recorded = await this.store.readStream(streamId);
+    return this.fold(decider, await this.store.readStream(streamId));
+  }
+
+  private fold<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[]): LoadedStream<S> {
     return {
       state: fold(decider, recorded.map(toDomainEvent<E>)),
       revision: recorded.at(-1)?.revision ?? -1n,
@@ -66,6 +69,14 @@ export class CommandHandler {
 
   /**
    * Handles one command on one stream.
+   *
+   * Idempotent per command id: the events' ids are derived from `context.commandId`, the
+   * stream and their index (`commandEventId`), so handling the same command again (a
+   * retried HTTP request with the same `Idempotency-Key`, a resumed import) finds its
+   * events already in the stream and returns the original result without deciding or
+   * appending again. The store enforces the same at append time (EventStoreDB's
+   * idempotent appends), which covers concurrent repeats. Consequently one command id
+   * appends at most once to a given stream: use `followUp` for further steps.
    * @throws DomainError when the decider rejects the command (nothing appended)
    * @throws WrongExpectedRevisionError when conflicts persist past the retries
    */
@@ -77,9 +88,13 @@ export class CommandHandler {
     options: HandleOptions = {},
   ): Promise<CommandResult<E>> {
     const pinned = options.expectedRevision;
+    const firstId = commandEventId(context.commandId, streamId, 0);
     return pRetry(
       async () => {
-        const loaded = await this.load(decider, streamId);
+        const recorded = await this.store.readStream(streamId);
+        const earlier = originalResult<E>(recorded, firstId, context.commandId, streamId);
+        if (earlier) return earlier;
+        const loaded = this.fold(decider, recorded);
         if (pinned !== undefined && loaded.revision !== pinned) {
           throw new WrongExpectedRevisionError(streamId, pinned < 0n ? 'no-stream' : pinned, loaded.revision < 0n ? 'no-stream' : loaded.revision);
         }
@@ -89,8 +104,8 @@ export class CommandHandler {
         }
         const result = await this.store.appendToStream(
           streamId,
-          events.map((event) => ({
-            eventId: randomUUID(),
+          events.map((event, index) => ({
+            eventId: index === 0 ? firstId : commandEventId(context.commandId, streamId, index),
             type: event.type,
             data: event.data,
             metadata: {
@@ -110,10 +125,47 @@ export class CommandHandler {
         minTimeout: 2,
         maxTimeout: 50,
         randomize: true,
-        shouldRetry: ({ error }) => error instanceof WrongExpectedRevisionError,
+        // A duplicate id means a concurrent repeat of this command got there first: the
+        // next attempt reads its events and returns its result.
+        shouldRetry: ({ error }) => error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError,
       },
     );
   }
+}
+
+/**
+ * The id of the `index`-th event a command appends to a stream: a name-based UUID
+ * (version 5, RFC 9562 §5.5: SHA-1 of a namespace and a name) of
+ * `${commandId}:${streamId}:${index}`. Same inputs, same id, on every machine.
+ */
+export function commandEventId(commandId: string, streamId: string, index: number): string {
+  return uuidV5(`${commandId}:${streamId}:${index}`, EVENT_ID_NAMESPACE);
+}
+
+/** This project's UUID namespace for event ids (a fixed random UUID). */
+const EVENT_ID_NAMESPACE = '3f0c5a8e-6a3b-4c1e-9a57-2d6f1b7e4c90';
+
+/** RFC 9562 UUID version 5 of `name` (UTF-8) in `namespace`. */
+export function uuidV5(name: string, namespace: string): string {
+  const hash = createHash('sha1').update(Buffer.from(namespace.replaceAll('-', ''), 'hex')).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50; // version 5
+  hash[8] = (hash[8]! & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * When the stream already holds this command's events (its first event id), the result
+ * the command had: its events (consecutive, ids 0..n−1), the last one's revision and position.
+ */
+function originalResult<E extends DomainEvent>(recorded: readonly RecordedEvent[], firstId: string, commandId: string, streamId: string): CommandResult<E> | undefined {
+  const start = recorded.findIndex((e) => e.eventId === firstId);
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < recorded.length && recorded[end]!.eventId === commandEventId(commandId, streamId, end - start)) end++;
+  const mine = recorded.slice(start, end);
+  const last = mine.at(-1)!;
+  return { streamId, revision: last.revision, position: last.position, events: mine.map(toDomainEvent<E>) };
 }
 
 /** A recorded event as the decider sees it. The store only returns what deciders wrote. */

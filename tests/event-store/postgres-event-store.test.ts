@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  DuplicateEventIdError,
   START,
   WrongExpectedRevisionError,
   comparePositions,
@@ -95,6 +96,25 @@ describe('PostgreSQL event store', () => {
     assert.equal((await store.readStream('s-forms')).length, 2);
   });
 
+  it('refuses an event id stored in another stream, or repeated in one append (DuplicateEventIdError, nothing written)', async () => {
+    const e = event('Once');
+    await store.appendToStream('s-dup-a', [e], { expectedRevision: 'no-stream' });
+    await assert.rejects(store.appendToStream('s-dup-b', [e], { expectedRevision: 'any' }), (error: unknown) => {
+      assert.ok(error instanceof DuplicateEventIdError);
+      assert.equal(error.eventId, e.eventId);
+      return true;
+    });
+    const twice = event('Twice');
+    await assert.rejects(store.appendToStream('s-dup-c', [twice, twice], { expectedRevision: 'any' }), DuplicateEventIdError);
+    // Concurrently, into two streams: one wins, the other is refused.
+    const raced = event('Raced');
+    const outcomes = await Promise.allSettled(['s-dup-d', 's-dup-e'].map((s) => store.appendToStream(s, [raced], { expectedRevision: 'any' })));
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
+    assert.ok(outcomes.some((o) => o.status === 'rejected' && o.reason instanceof DuplicateEventIdError));
+    assert.deepEqual(await store.readStream('s-dup-b'), []);
+    assert.deepEqual(await store.readStream('s-dup-c'), []);
+  });
+
   it('lets exactly one of many concurrent writers with the same expected revision win', async () => {
     await store.appendToStream('s-race', [event()], { expectedRevision: 'no-stream' });
     const outcomes = await Promise.allSettled(
@@ -132,25 +152,31 @@ describe('PostgreSQL event store', () => {
     const writers = 32;
     const appendsPerWriter = 25;
     const written: string[] = [slowEvent.eventId];
-    await Promise.all(
-      Array.from({ length: writers }, async (_, w) => {
-        for (let i = 0; i < appendsPerWriter; i++) {
-          const batch = [event('W', { w, i }), event('W', { w, i })];
-          await store.appendToStream(`gap-${(w * 7 + i) % 40}`, batch, { expectedRevision: 'any' });
-          written.push(...batch.map((e) => e.eventId));
-        }
-      }),
-    );
-    // A naive reader paging by global_position alone has, by now, moved past the slow event's number…
+    let naiveFirst: { global_position: string; event_id: string }[];
+    let naiveCheckpoint: string;
     const naive = async (after: string) =>
       (await database.pool.query<{ global_position: string; event_id: string }>(
         'select global_position, event_id from events where global_position > $1 order by global_position', [after],
       )).rows;
-    const naiveFirst = await naive('0');
-    const naiveCheckpoint = naiveFirst.at(-1)!.global_position;
-    await slow.query('commit');
-    slow.release();
-    writing = false;
+    try {
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; i < appendsPerWriter; i++) {
+            const batch = [event('W', { w, i }), event('W', { w, i })];
+            await store.appendToStream(`gap-${(w * 7 + i) % 40}`, batch, { expectedRevision: 'any' });
+            written.push(...batch.map((e) => e.eventId));
+          }
+        }),
+      );
+      // A naive reader paging by global_position alone has, by now, moved past the slow event's number…
+      naiveFirst = await naive('0');
+      naiveCheckpoint = naiveFirst.at(-1)!.global_position;
+    } finally {
+      // Never leave the transaction open (it would hold every reader of the server back).
+      await slow.query('commit');
+      slow.release();
+      writing = false;
+    }
     await reader;
     // …so it never sees the slow event: the trap is real in this run.
     const naiveSeen = new Set([...naiveFirst, ...(await naive(naiveCheckpoint))].map((r) => r.event_id));

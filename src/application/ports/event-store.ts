@@ -75,15 +75,23 @@ export interface EventMetadata extends EventMetadataInput {
   readonly recordedAt: string;
 }
 
-/** An event to append. `eventId` is a UUID chosen by the writer. */
+/**
+ * An event to append. `eventId` is a UUID chosen by the writer; the store keeps it unique
+ * across `$all`, and re-appending the same ids is idempotent (see `EventStore.appendToStream`).
+ */
 export interface NewEvent {
   readonly eventId: string;
   readonly type: string;
   readonly data: object;
   readonly metadata: EventMetadataInput;
+  /**
+   * Version of `data`'s schema for this event type (integer ≥ 1). Default: the current
+   * version known to the store's upcasters for `type`, else 1.
+   */
+  readonly schemaVersion?: number;
 }
 
-/** An event as stored. */
+/** An event as stored (after upcasting: `data` is in the current schema version). */
 export interface RecordedEvent {
   readonly streamId: string;
   readonly revision: bigint;
@@ -92,6 +100,8 @@ export interface RecordedEvent {
   readonly type: string;
   readonly data: Record<string, unknown>;
   readonly metadata: EventMetadata;
+  /** Schema version of `data` as returned (the current one once upcast); absent means 1. */
+  readonly schemaVersion?: number;
 }
 
 /** The outcome of a successful append. */
@@ -99,16 +109,38 @@ export interface AppendResult {
   readonly streamId: string;
   /** Revision of the last event now in the stream: the expected revision of the next append. */
   readonly nextExpectedRevision: bigint;
-  /** Position of the last event written. */
+  /** Position of the last event written (of the original write when the append was a repeat). */
   readonly position: Position;
 }
 
+/** Options of `appendToStream`. */
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+}
+
+/** `'forwards'` (ascending revision or position) or `'backwards'`. */
+export type ReadDirection = 'forwards' | 'backwards';
+
 /** Options of `readStream`. */
 export interface ReadStreamOptions {
-  /** First revision to return (default 0). */
+  /**
+   * First revision to return, inclusive. Default: 0 forwards, the last revision backwards.
+   */
   readonly fromRevision?: bigint;
   /** At most this many events (default: all). */
   readonly maxCount?: number;
+  /** Default `'forwards'`. */
+  readonly direction?: ReadDirection;
+}
+
+/**
+ * A server-side filter on `$all`. Each list matches when any of its prefixes starts the
+ * event's type (or stream id); when both lists are given an event must match both.
+ * An empty or absent list does not filter.
+ */
+export interface AllFilter {
+  readonly eventTypePrefixes?: readonly string[];
+  readonly streamPrefixes?: readonly string[];
 }
 
 /** Options of `readAll`. */
@@ -117,6 +149,76 @@ export interface ReadAllOptions {
   readonly after?: Position;
   /** At most this many events. */
   readonly maxCount: number;
+  /** Only events that match (default: every event). */
+  readonly filter?: AllFilter;
+}
+
+/**
+ * A stream's metadata, with EventStoreDB's meaning. The limits hide events from
+ * `readStream` (they stay in `$all`, as in EventStoreDB before a scavenge):
+ */
+export interface StreamMetadata {
+  /** Events older than this many seconds (by `recordedAt`) are not read. */
+  readonly maxAge?: number;
+  /** Only the last `maxCount` events are read. */
+  readonly maxCount?: number;
+  /** Events with a revision below this are not read (soft delete sets it on recreation). */
+  readonly truncateBefore?: bigint;
+  /** Anything else the application keeps about the stream (JSON). */
+  readonly custom?: Readonly<Record<string, unknown>>;
+}
+
+/** What `getStreamMetadata` returns. */
+export interface StreamMetadataResult {
+  readonly streamId: string;
+  /** `{}` when none was ever set. */
+  readonly metadata: StreamMetadata;
+  /** 0-based count of metadata writes (soft delete and recreation count); absent when never set. */
+  readonly metadataRevision?: bigint;
+}
+
+/** Options of `setStreamMetadata`: the expected revision is of the metadata, not of the events. */
+export interface SetStreamMetadataOptions {
+  /** Default `'any'`. */
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+/** Options of `deleteStream` and `tombstoneStream`. */
+export interface DeleteStreamOptions {
+  /** Checked against the stream's last revision like an append (default `'any'`). */
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+/** Options of `subscribeToAll`. */
+export interface SubscribeToAllOptions {
+  /** Checkpoint: deliver events strictly after this position (default `START`: everything). */
+  readonly after?: Position;
+  /** Only events that match (default: every event). */
+  readonly filter?: AllFilter;
+  /**
+   * Events fetched per read while catching up (default 500). With the pull-based
+   * iterator this bounds the memory a subscription holds, however slow its consumer.
+   */
+  readonly pageSize?: number;
+  /**
+   * Called, and awaited before the next event, when a filtered subscription has scanned
+   * past events that did not match: `position` is a safe checkpoint (resuming after it
+   * skips only non-matching events). Lets a sparse filter persist progress.
+   */
+  readonly onCheckpoint?: (position: Position) => void | Promise<void>;
+}
+
+/**
+ * A catch-up subscription to `$all`: iterate it with `for await`. It yields every event
+ * after its checkpoint in `$all` order, then waits for new ones (live) and yields them as
+ * they become readable; it never skips one and never yields one twice. Pull-based: the
+ * adapter reads the next page only when the consumer asks, so a slow consumer holds at
+ * most one page in memory. Errors the adapter cannot recover from end the iteration with
+ * the error; resubscribe from your checkpoint.
+ */
+export interface AllSubscription extends AsyncIterable<RecordedEvent> {
+  /** Ends the subscription: a pending `next()` resolves `done`; resources are released. */
+  close(): Promise<void>;
 }
 
 /**
@@ -134,21 +236,84 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * Thrown when a stream was tombstoned (hard-deleted): it can never be read, written or
+ * recreated. Nothing was written.
+ */
+export class StreamDeletedError extends Error {
+  override readonly name = 'StreamDeletedError';
+  constructor(readonly streamId: string) {
+    super(`stream ${streamId} is deleted (tombstoned)`);
+  }
+}
+
+/**
+ * Thrown by `appendToStream` when an event id is already stored and the append is not a
+ * repeat of the write that stored it (same ids, in order, after the same expected
+ * revision). Nothing was written.
+ */
+export class DuplicateEventIdError extends Error {
+  override readonly name = 'DuplicateEventIdError';
+  constructor(
+    readonly streamId: string,
+    readonly eventId: string,
+  ) {
+    super(`event id ${eventId} is already stored; appending it to ${streamId} again is not a repeat of that write`);
+  }
+}
+
 /** The event store. Every method may also reject with the adapter's connection errors. */
 export interface EventStore {
   /**
    * Appends events atomically at the end of a stream, if `expectedRevision` holds.
-   * @throws WrongExpectedRevisionError when it does not (nothing written)
+   * A soft-deleted stream is recreated (revisions continue; `'no-stream'` and its last
+   * revision are accepted). Idempotent, as in EventStoreDB: appending the same event ids
+   * (same order) again after the same expected revision writes nothing and returns the
+   * original result.
+   * @throws WrongExpectedRevisionError when the expected revision does not hold (nothing written)
+   * @throws DuplicateEventIdError when an id is already stored and this is not a repeat (nothing written)
+   * @throws StreamDeletedError when the stream is tombstoned
    * @throws Error when `events` is empty
    */
-  appendToStream(streamId: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
-  /** The stream's events in revision order; empty when the stream does not exist. */
+  appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * The stream's events in revision order (or reverse), honouring its metadata
+   * (`maxAge`, `maxCount`, `truncateBefore`); empty when the stream does not exist or is
+   * soft-deleted.
+   * @throws StreamDeletedError when the stream is tombstoned
+   */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
    * Events of every stream in `$all` order, strictly after `options.after`. Never skips an
    * event: an event that commits later is never placed before one already returned.
    */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up then live subscription to `$all` (see `AllSubscription`). */
+  subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+  /** @throws StreamDeletedError when the stream is tombstoned */
+  getStreamMetadata(streamId: string): Promise<StreamMetadataResult>;
+  /**
+   * Replaces the stream's metadata.
+   * @returns the new metadata revision
+   * @throws WrongExpectedRevisionError when `expectedRevision` (of the metadata) does not hold
+   * @throws StreamDeletedError when the stream is tombstoned
+   */
+  setStreamMetadata(streamId: string, metadata: StreamMetadata, options?: SetStreamMetadataOptions): Promise<{ metadataRevision: bigint }>;
+  /**
+   * Soft delete: reads return nothing, the events stay in `$all`; the next append
+   * recreates the stream, continuing its revisions, with `truncateBefore` hiding the old
+   * events. Deleting a stream that does not exist is a no-op.
+   * @throws WrongExpectedRevisionError, StreamDeletedError
+   */
+  deleteStream(streamId: string, options?: DeleteStreamOptions): Promise<void>;
+  /**
+   * Hard delete: the stream can never be read, written or recreated again (reads and
+   * appends throw `StreamDeletedError`); its events stay in `$all`.
+   * @throws WrongExpectedRevisionError, StreamDeletedError (already tombstoned)
+   */
+  tombstoneStream(streamId: string, options?: DeleteStreamOptions): Promise<void>;
+  /** Releases the adapter's own connections (listeners, clients); not a pool passed in. */
+  close(): Promise<void>;
 }
 
 /** Stream categories, one per aggregate type. */

@@ -1,135 +1,292 @@
-import type pg from 'pg';
+import pg from 'pg';
+import type { Logger } from 'pino';
 import {
-  WrongExpectedRevisionError,
+  DuplicateEventIdError,
   START,
+  StreamDeletedError,
+  WrongExpectedRevisionError,
+  type AllFilter,
+  type AllSubscription,
+  type AppendOptions,
   type AppendResult,
+  type DeleteStreamOptions,
   type EventStore,
-  type ExpectedRevision,
   type NewEvent,
+  type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type SetStreamMetadataOptions,
+  type StreamMetadata,
+  type StreamMetadataResult,
+  type SubscribeToAllOptions,
 } from '../../../application/ports/event-store.js';
+import { Upcasters } from '../upcasters.js';
+import { AppendSignal } from './append-signal.js';
+import { fromStoredMetadata, toStoredMetadata, type StoredMetadata } from './metadata.js';
+import { AppendNotifier } from './notifier.js';
+import { EVENT_COLUMNS, decodeActual, encodeExpected, filterSql, toRecorded, type EventRow } from './rows.js';
+import { PostgresAllSubscription, type AllPage, type SubscriptionSource, type SubscriptionTimings } from './subscription.js';
+import { WatermarkMonitor, readWatermarkLag, type WatermarkLag } from './watermark.js';
 
-/** Encodes an expected revision for `append_events` (see migration 0001). */
-function encodeExpected(expected: ExpectedRevision): bigint {
-  switch (expected) {
-    case 'no-stream':
-      return -1n;
-    case 'any':
-      return -2n;
-    case 'stream-exists':
-      return -3n;
-    default:
-      if (expected < 0n) throw new RangeError(`expected revision must be >= 0, got ${expected}`);
-      return expected;
-  }
+/** Options of `PostgresEventStore`. */
+export interface PostgresEventStoreOptions {
+  /** Upcasters applied to every event read (default: none registered). */
+  readonly upcasters?: Upcasters;
+  /** Receives the watermark-lag warnings and LISTEN connection problems (default: none). */
+  readonly logger?: Logger;
+  /** Makes the dedicated LISTEN connection (default: a `pg.Client` with the pool's options). */
+  readonly listenClient?: () => pg.Client;
+  /** Warn when committed events are held back longer than this, in ms (default 5000). */
+  readonly watermarkWarnMs?: number;
+  /** Live-phase timings of subscriptions (see `SubscriptionTimings`). */
+  readonly subscriptionTimings?: Partial<SubscriptionTimings>;
 }
 
-interface EventRow {
-  global_position: string;
-  commit_id: string;
-  stream_id: string;
-  revision: string;
-  event_id: string;
-  event_type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  recorded_at: Date;
-}
+/** SQLSTATE that `append_events` raises for a reused event id (migration 0003). */
+const DUPLICATE_EVENT_ID = 'ES409';
+/** SQLSTATE unique_violation: an id stored concurrently, or repeated in one append. */
+const UNIQUE_VIOLATION = '23505';
 
-const SELECT_EVENT = `
-  select global_position, transaction_id::text as commit_id, stream_id, revision, event_id,
-         event_type, data, metadata, recorded_at
-  from events`;
-
-function toRecorded(row: EventRow): RecordedEvent {
-  const m = row.metadata;
-  return {
-    streamId: row.stream_id,
-    revision: BigInt(row.revision),
-    position: { commit: BigInt(row.commit_id), prepare: BigInt(row.global_position) },
-    eventId: row.event_id,
-    type: row.event_type,
-    data: row.data,
-    metadata: {
-      tenantId: String(m.tenantId),
-      actor: String(m.actor),
-      correlationId: String(m.correlationId),
-      causationId: String(m.causationId),
-      occurredAt: String(m.occurredAt),
-      recordedAt: row.recorded_at.toISOString(),
-    },
-  };
+interface AppendRow {
+  status: 'ok' | 'idempotent' | 'wrong-revision' | 'deleted';
+  actual_revision: string;
+  last_revision: string;
+  last_position: string | null;
+  commit_id: string | null;
 }
 
 /**
- * The PostgreSQL event store (schema: migration 0001-event-store).
+ * The PostgreSQL event store (schema: migrations 0001 and 0003).
  *
- * One append is one call of `append_events` in its own implicit transaction: one round
- * trip, all-or-nothing. Reads of `$all` are gap-safe by the transaction-id watermark
- * described in the migration.
+ * - Appends: one call of `append_events` in its own implicit transaction, one round trip,
+ *   all-or-nothing, idempotent for repeats (see migration 0003).
+ * - `$all` is gap-safe by the transaction-id watermark (migration 0001); its failure
+ *   mode, a long-open transaction holding readers back, is measured by `watermarkLag()`
+ *   and logged by subscriptions (`WatermarkMonitor`).
+ * - Subscriptions: pull-based pages, then LISTEN/NOTIFY on one dedicated connection
+ *   (opened on the first subscription, closed by `close()`); every successful append is
+ *   followed by a coalesced NOTIFY after its commit (`AppendSignal`).
  */
 export class PostgresEventStore implements EventStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly upcasters: Upcasters;
+  private readonly logger: Logger | undefined;
+  private readonly notifier: AppendNotifier;
+  private readonly monitor: WatermarkMonitor;
+  private readonly signal: AppendSignal;
+  private readonly subscriptions = new Set<AllSubscription>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {
+    this.upcasters = options.upcasters ?? new Upcasters();
+    this.logger = options.logger;
+    this.notifier = new AppendNotifier(options.listenClient ?? (() => new pg.Client(pool.options)), this.logger);
+    this.monitor = new WatermarkMonitor(pool, this.logger, { warnAfterMs: options.watermarkWarnMs ?? 5000 });
+    this.signal = new AppendSignal(pool, this.logger);
+  }
 
   /** @inheritdoc */
-  async appendToStream(
-    streamId: string,
-    events: readonly NewEvent[],
-    options: { expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const tenants = new Set(events.map((e) => e.metadata.tenantId));
-    if (tenants.size !== 1) throw new Error('all events of one append must belong to one tenant');
-    const result = await this.pool.query<{
-      ok: boolean;
-      actual_revision: string;
-      last_revision: string;
-      last_position: string | null;
-      commit_id: string | null;
-    }>('select * from append_events($1, $2, $3, $4, $5, $6, $7, $8)', [
-      streamId,
-      encodeExpected(options.expectedRevision).toString(),
-      events[0]!.metadata.tenantId,
-      events.map((e) => e.eventId),
-      events.map((e) => e.type),
-      events.map((e) => JSON.stringify(e.data)),
-      events.map((e) => JSON.stringify(e.metadata)),
-      events.map((e) => e.metadata.occurredAt),
-    ]);
-    const row = result.rows[0]!;
-    if (!row.ok) {
-      const actual = BigInt(row.actual_revision);
-      throw new WrongExpectedRevisionError(streamId, options.expectedRevision, actual < 0n ? 'no-stream' : actual);
+    const tenantId = events[0]!.metadata.tenantId;
+    if (events.some((e) => e.metadata.tenantId !== tenantId)) throw new Error('all events of one append must belong to one tenant');
+    let result: pg.QueryResult<AppendRow>;
+    try {
+      // A named (prepared) statement: parsed and planned once per connection, not per append.
+      result = await this.pool.query<AppendRow>({
+        name: 'event_store_append_events',
+        text: 'select * from append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        values: [
+          streamId,
+          encodeExpected(options.expectedRevision).toString(),
+          tenantId,
+          events.map((e) => e.eventId),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+          events.map((e) => e.metadata.occurredAt),
+          events.map((e) => e.schemaVersion ?? this.upcasters.currentVersion(e.type)),
+        ],
+      });
+    } catch (error) {
+      if (error instanceof pg.DatabaseError && error.code === DUPLICATE_EVENT_ID) {
+        throw new DuplicateEventIdError(streamId, error.detail ?? '(unknown)');
+      }
+      if (error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION && error.constraint === 'events_event_id_key') {
+        // "Key (event_id)=(<uuid>) already exists."
+        throw new DuplicateEventIdError(streamId, /\(event_id\)=\(([^)]+)\)/.exec(error.detail ?? '')?.[1] ?? '(unknown)');
+      }
+      throw error;
     }
-    return {
-      streamId,
-      nextExpectedRevision: BigInt(row.last_revision),
-      position: { commit: BigInt(row.commit_id!), prepare: BigInt(row.last_position!) },
-    };
+    const row = result.rows[0]!;
+    switch (row.status) {
+      case 'deleted':
+        throw new StreamDeletedError(streamId);
+      case 'wrong-revision':
+        throw new WrongExpectedRevisionError(streamId, options.expectedRevision, decodeActual(row.actual_revision));
+      case 'ok':
+        this.signal.appended();
+        return {
+          streamId,
+          nextExpectedRevision: BigInt(row.last_revision),
+          position: { commit: BigInt(row.commit_id!), prepare: BigInt(row.last_position!) },
+        };
+      default:
+        return {
+          streamId,
+          nextExpectedRevision: BigInt(row.last_revision),
+          position: { commit: BigInt(row.commit_id!), prepare: BigInt(row.last_position!) },
+        };
+    }
   }
 
   /** @inheritdoc */
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const result = await this.pool.query<EventRow>(
-      `${SELECT_EVENT} where stream_id = $1 and revision >= $2 order by revision limit $3`,
-      [streamId, (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? null : 0n);
+    // One round trip: the stream's state (always one row, from the aggregate) joined to its
+    // readable events. Metadata limits as in EventStoreDB: truncateBefore, maxCount, maxAge.
+    const result = await this.pool.query<EventRow & { tombstoned: boolean }>(
+      `with s as (
+         select coalesce(bool_or(tombstoned), false) as tombstoned,
+                coalesce(bool_or(deleted_before is not null), false) as soft_deleted,
+                max((metadata ->> 'truncateBefore')::bigint) as truncate_before,
+                max((metadata ->> 'maxCount')::bigint) as max_count,
+                max((metadata ->> 'maxAge')::float8) as max_age
+         from streams where stream_id = $1
+       )
+       select s.tombstoned, r.*
+       from s left join lateral (
+         select ${EVENT_COLUMNS} from events e
+         where e.stream_id = $1 and not s.tombstoned and not s.soft_deleted
+           and e.revision >= coalesce(s.truncate_before, 0)
+           ${backwards ? 'and ($2::bigint is null or e.revision <= $2::bigint)' : 'and e.revision >= $2::bigint'}
+           and (s.max_count is null or e.revision > (select max(m.revision) from events m where m.stream_id = $1) - s.max_count)
+           and (s.max_age is null or e.recorded_at >= now() - make_interval(secs => s.max_age))
+         order by e.revision ${backwards ? 'desc' : 'asc'}
+         limit $3
+       ) r on true`,
+      [streamId, from?.toString() ?? null, options.maxCount ?? null],
     );
-    return result.rows.map(toRecorded);
+    if (result.rows[0]?.tombstoned) throw new StreamDeletedError(streamId);
+    return result.rows.filter((row) => row.event_id !== null).map((row) => toRecorded(row, this.upcasters));
   }
 
   /** @inheritdoc */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const after = options.after ?? START;
-    const result = await this.pool.query<EventRow>(
-      `${SELECT_EVENT}
-       where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         and (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-       order by transaction_id, global_position
-       limit $3`,
-      [after.commit.toString(), after.prepare.toString(), options.maxCount],
+    return (await this.readPage(options.after ?? START, options.maxCount, options.filter)).events;
+  }
+
+  /**
+   * A page of `$all` strictly after `after`, with the watermark of the snapshot it was
+   * read in: every transaction below it had finished, so nothing can still appear there.
+   */
+  async readPage(after: Position, maxCount: number, filter: AllFilter | undefined): Promise<AllPage> {
+    const where = filterSql(filter, 4);
+    const result = await this.pool.query<EventRow & { watermark: string }>(
+      `with w as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
+       select w.xmin::text as watermark, r.* from w left join lateral (
+         select ${EVENT_COLUMNS} from events e
+         where e.transaction_id < w.xmin
+           and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+           ${where.sql}
+         order by e.transaction_id, e.global_position
+         limit $3
+       ) r on true`,
+      [after.commit.toString(), after.prepare.toString(), maxCount, ...where.params],
     );
-    return result.rows.map(toRecorded);
+    const rows = result.rows;
+    return {
+      watermark: BigInt(rows[0]!.watermark),
+      events: rows.filter((row) => row.event_id !== null).map((row) => toRecorded(row, this.upcasters)),
+    };
+  }
+
+  /** @inheritdoc */
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    const source: SubscriptionSource = {
+      readPage: (after, maxCount, filter) => this.readPage(after, maxCount, filter),
+      heldBack: () => this.heldBack(),
+      notifier: this.notifier,
+      monitor: this.monitor,
+      logger: this.logger,
+    };
+    const subscription = new PostgresAllSubscription(source, options, this.options.subscriptionTimings);
+    this.subscriptions.add(subscription);
+    const close = subscription.close.bind(subscription);
+    subscription.close = async () => {
+      this.subscriptions.delete(subscription);
+      await close();
+    };
+    return subscription;
+  }
+
+  /** Are committed events above the watermark (readable once it moves)? One index probe. */
+  private async heldBack(): Promise<boolean> {
+    const result = await this.pool.query<{ held: boolean }>(
+      'select exists (select 1 from events where transaction_id >= (select pg_snapshot_xmin(pg_current_snapshot()))) as held',
+    );
+    return result.rows[0]!.held;
+  }
+
+  /** How far the watermark holds readers back right now (see `WatermarkLag`): the metric. */
+  watermarkLag(): Promise<WatermarkLag> {
+    return readWatermarkLag(this.pool);
+  }
+
+  /** @inheritdoc */
+  async getStreamMetadata(streamId: string): Promise<StreamMetadataResult> {
+    const result = await this.pool.query<{ metadata: StoredMetadata; metadata_revision: string; tombstoned: boolean }>(
+      'select metadata, metadata_revision, tombstoned from streams where stream_id = $1',
+      [streamId],
+    );
+    const row = result.rows[0];
+    if (row?.tombstoned) throw new StreamDeletedError(streamId);
+    if (!row || BigInt(row.metadata_revision) < 0n) return { streamId, metadata: {} };
+    return { streamId, metadata: fromStoredMetadata(row.metadata), metadataRevision: BigInt(row.metadata_revision) };
+  }
+
+  /** @inheritdoc */
+  async setStreamMetadata(streamId: string, metadata: StreamMetadata, options: SetStreamMetadataOptions = {}): Promise<{ metadataRevision: bigint }> {
+    const expected = options.expectedRevision ?? 'any';
+    const result = await this.pool.query<{ status: string; actual_revision: string; metadata_revision: string }>(
+      'select * from set_stream_metadata($1, $2, $3)',
+      [streamId, encodeExpected(expected).toString(), JSON.stringify(toStoredMetadata(metadata))],
+    );
+    const row = result.rows[0]!;
+    if (row.status === 'deleted') throw new StreamDeletedError(streamId);
+    if (row.status === 'wrong-revision') throw new WrongExpectedRevisionError(`$$${streamId}`, expected, decodeActual(row.actual_revision));
+    return { metadataRevision: BigInt(row.metadata_revision) };
+  }
+
+  /** @inheritdoc */
+  deleteStream(streamId: string, options: DeleteStreamOptions = {}): Promise<void> {
+    return this.delete(streamId, options, false);
+  }
+
+  /** @inheritdoc */
+  tombstoneStream(streamId: string, options: DeleteStreamOptions = {}): Promise<void> {
+    return this.delete(streamId, options, true);
+  }
+
+  private async delete(streamId: string, options: DeleteStreamOptions, hard: boolean): Promise<void> {
+    const expected = options.expectedRevision ?? 'any';
+    const result = await this.pool.query<{ status: string; actual_revision: string }>('select * from delete_stream($1, $2, $3)', [
+      streamId,
+      encodeExpected(expected).toString(),
+      hard,
+    ]);
+    const row = result.rows[0]!;
+    if (row.status === 'deleted') throw new StreamDeletedError(streamId);
+    if (row.status === 'wrong-revision') throw new WrongExpectedRevisionError(streamId, expected, decodeActual(row.actual_revision));
+  }
+
+  /** Ends every subscription and closes the LISTEN connection. The pool stays open (it is the caller's). */
+  async close(): Promise<void> {
+    this.signal.stop();
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.notifier.close();
   }
 }
