@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as commerce from '../../src/application/commerce/index.js';
+import { comparePositions } from '../../src/application/ports/event-store.js';
 import { basketDecider } from '../../src/domain/basket/index.js';
 import { DomainError } from '../../src/domain/shared/index.js';
 import { stockDecider } from '../../src/domain/stock/index.js';
@@ -48,7 +49,10 @@ describe('checkout', () => {
     assert.equal(result.confirmed, false);
     assert.deepEqual(await orderEvents('order-2'), ['OrderPlaced']);
     const checkedOut = (await f.store.readStream(commerce.basketStream('acme', 'basket-2'))).at(-1)!;
-    assert.deepEqual(result.order.position, checkedOut.position, 'the position covers every step of checkout');
+    const process = (await f.store.readStream(commerce.checkoutStream('acme', 'order-2'))).at(-1)!;
+    assert.ok(comparePositions(result.order.position!, checkedOut.position) >= 0, 'the position covers every step of checkout');
+    assert.deepEqual(result.order.position, process.position, 'the last event written is the process waiting for payment');
+    assert.equal(result.status, 'awaiting-payment');
     await commerce.confirmOrderPayment(f.handler, f.context(), { orderId: 'order-2', payments: [{ method: 'boleto', amount: TRY(1000), reference: 'boleto-1' }] });
     assert.deepEqual(await orderEvents('order-2'), ['OrderPlaced', 'OrderPaymentConfirmed']);
   });
@@ -106,7 +110,7 @@ describe('checkout', () => {
     assert.equal((await wallet('cust-6')).balance, 2000);
     const refund = (await f.store.readStream(commerce.walletStream('acme', 'cust-6'))).at(-1)!;
     assert.equal(refund.type, 'WalletRefunded');
-    assert.deepEqual(cancelled.position, refund.position, 'a query waiting for the cancel must see the refund');
+    assert.ok(comparePositions(cancelled.position!, refund.position) >= 0, 'a query waiting for the cancel must see the refund');
   });
 
   it('shipping an order takes its units out of stock', async () => {

@@ -237,8 +237,12 @@ describe('basket: CheckOutBasket', () => {
     rejects(basketDecider, [], checkOut, 'basket-not-found', 'conflict');
   });
 
-  it('rejects checking out twice', () => {
-    rejects(basketDecider, [opened, added(kettle), checkedOut], checkOut, 'basket-not-open', 'conflict');
+  it('checking out again into the same order is a no-op (retry-safe)', () => {
+    spec(basketDecider).given([opened, added(kettle), checkedOut]).when(checkOut).then([]);
+  });
+
+  it('rejects checking out twice into another order', () => {
+    rejects(basketDecider, [opened, added(kettle), checkedOut], { type: 'CheckOutBasket', data: { basketId, orderId: 'ORD-2' } }, 'basket-not-open', 'conflict');
   });
 
   it('rejects a subtotal beyond safe integers', () => {
@@ -261,8 +265,15 @@ describe('basket: state and event names', () => {
 
   it('lists every event type', () => {
     assert.deepEqual([...basketEventTypes].sort(), [
+      'BasketAbandoned',
+      'BasketAssigned',
       'BasketCheckedOut',
+      'BasketItemsMerged',
+      'BasketMerged',
       'BasketOpened',
+      'BasketReopened',
+      'CouponApplied',
+      'CouponRemoved',
       'ItemAdded',
       'ItemQuantityChanged',
       'ItemRemoved',

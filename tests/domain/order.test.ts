@@ -35,15 +35,33 @@ const mug: PlaceOrderLine = {
   quantity: 1,
 };
 const shipping = money(2_000, 'TRY');
+// KDV included in prices at the general 20 %: 25 980 × 20/120 = 4 330; 4 500 × 20/120 = 750.
 const lines: OrderLine[] = [
-  { ...kettle, lineTotal: money(25_980, 'TRY') },
-  { ...mug, lineTotal: money(4_500, 'TRY') },
+  { ...kettle, lineTotal: money(25_980, 'TRY'), taxRate: 20, discount: money(0, 'TRY'), tax: money(4_330, 'TRY') },
+  { ...mug, lineTotal: money(4_500, 'TRY'), taxRate: 20, discount: money(0, 'TRY'), tax: money(750, 'TRY') },
 ];
 const total = money(25_980 + 4_500 + 2_000, 'TRY');
+const allocations = [
+  { lineIndex: 0, sku: 'SKU-K', warehouseId: 'IST-1', quantity: 2 },
+  { lineIndex: 1, sku: 'SKU-M', warehouseId: 'ANK-1', quantity: 1 },
+];
 
 const placed: OrderEvent = {
   type: 'OrderPlaced',
-  data: { orderId, customerId, basketId, lines, subtotal: money(30_480, 'TRY'), shipping, total },
+  data: {
+    orderId,
+    customerId,
+    basketId,
+    lines,
+    subtotal: money(30_480, 'TRY'),
+    shipping,
+    total,
+    discount: money(0, 'TRY'),
+    tax: money(0, 'TRY'),
+    includedTax: money(5_080, 'TRY'),
+    pricesIncludeTax: true,
+    allocations,
+  },
 };
 const payments: OrderPayment[] = [
   { method: 'wallet', amount: money(10_000, 'TRY'), reference: 'WAL-1' },
@@ -85,10 +103,15 @@ describe('order: PlaceOrder', () => {
             orderId,
             customerId,
             basketId,
-            lines: [{ ...mug, lineTotal: money(4_500, 'TRY') }],
+            lines: [{ ...mug, lineTotal: money(4_500, 'TRY'), taxRate: 20, discount: money(0, 'TRY'), tax: money(750, 'TRY') }],
             subtotal: money(4_500, 'TRY'),
             shipping: money(0, 'TRY'),
             total: money(4_500, 'TRY'),
+            discount: money(0, 'TRY'),
+            tax: money(0, 'TRY'),
+            includedTax: money(750, 'TRY'),
+            pricesIncludeTax: true,
+            allocations: [{ lineIndex: 0, sku: 'SKU-M', warehouseId: 'ANK-1', quantity: 1 }],
           },
         },
       ]);
@@ -311,8 +334,13 @@ describe('order: state and event names', () => {
     assert.deepEqual([...orderEventTypes].sort(), [
       'OrderCancelled',
       'OrderDelivered',
+      'OrderItemsReturned',
+      'OrderPaymentCaptured',
       'OrderPaymentConfirmed',
+      'OrderPaymentDeclined',
       'OrderPlaced',
+      'OrderProcessingStarted',
+      'OrderRefunded',
       'OrderShipped',
     ]);
   });

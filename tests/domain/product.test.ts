@@ -104,7 +104,7 @@ describe('product: state and event names', () => {
       registered,
       { type: 'ProductPriceChanged', data: { sku, previousPrice: price, price: money(100, 'TRY') } },
     ]);
-    assert.deepEqual(state, { status: 'registered', sku, name: 'Kettle', category: 'Kitchen', price: money(100, 'TRY') });
+    assert.deepEqual(state, { status: 'registered', sku, name: 'Kettle', category: 'Kitchen', price: money(100, 'TRY'), taxRate: 20 });
   });
 
   it('ignores a price change before registration', () => {

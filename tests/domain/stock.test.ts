@@ -173,15 +173,44 @@ describe('stock: state and event names', () => {
       reserved(3, 3, 'ORD-2'),
       { type: 'StockShipped', data: { sku, warehouseId, orderId, quantity: 4, onHand: 6 } },
     ]);
-    assert.deepEqual(state, { sku, warehouseId, onHand: 6, reserved: 3, reservations: { 'ORD-2': 3 } });
+    assert.deepEqual(
+      { sku: state.sku, warehouseId: state.warehouseId, onHand: state.onHand, reserved: state.reserved, reservations: state.reservations, shipped: state.shipped },
+      { sku, warehouseId, onHand: 6, reserved: 3, reservations: { 'ORD-2': 3 }, shipped: { [orderId]: 4 } },
+    );
     assert.equal(availableStock(state), 3);
   });
 
   it('starts empty', () => {
-    assert.deepEqual(stockDecider.initialState, { sku: '', warehouseId: '', onHand: 0, reserved: 0, reservations: {} });
+    assert.deepEqual(stockDecider.initialState, {
+      sku: '',
+      warehouseId: '',
+      onHand: 0,
+      reserved: 0,
+      reservations: {},
+      reservationExpiry: {},
+      shipped: {},
+      returned: {},
+      returns: {},
+      transfers: {},
+      lowStock: undefined,
+    });
   });
 
   it('lists every event type', () => {
-    assert.deepEqual([...stockEventTypes].sort(), ['StockReceived', 'StockReleased', 'StockReserved', 'StockShipped']);
+    assert.deepEqual([...stockEventTypes].sort(), [
+      'BackInStock',
+      'LowStock',
+      'LowStockCleared',
+      'OutOfStock',
+      'StockAdjusted',
+      'StockReceived',
+      'StockReleased',
+      'StockReserved',
+      'StockReturned',
+      'StockShipped',
+      'StockThresholdSet',
+      'StockTransferredIn',
+      'StockTransferredOut',
+    ]);
   });
 });

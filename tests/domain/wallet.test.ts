@@ -24,11 +24,20 @@ const credited = (amount: number, balance: number, reason: WalletCreditReason = 
 });
 const debited = (amount: number, balance: number, order = orderId): WalletEvent => ({
   type: 'WalletDebited',
-  data: { walletId, orderId: order, amount: try_(amount), balance: try_(balance) },
+  data: { walletId, orderId: order, amount: try_(amount), balance: try_(balance), fromMain: try_(amount), fromBonus: [], bonusBalance: try_(0) },
 });
 const refunded = (amount: number, balance: number, order = orderId): WalletEvent => ({
   type: 'WalletRefunded',
-  data: { walletId, orderId: order, amount: try_(amount), balance: try_(balance) },
+  data: {
+    walletId,
+    orderId: order,
+    amount: try_(amount),
+    balance: try_(balance),
+    toMain: try_(amount),
+    toBonus: [],
+    bonusBalance: try_(0),
+    reason: 'order-refund',
+  },
 });
 
 const open = (currency = 'TRY'): WalletCommand => ({ type: 'OpenWallet', data: { walletId, customerId, currency } });
@@ -204,6 +213,23 @@ describe('wallet: state and event names', () => {
   });
 
   it('lists every event type', () => {
-    assert.deepEqual([...walletEventTypes].sort(), ['WalletCredited', 'WalletDebited', 'WalletOpened', 'WalletRefunded']);
+    assert.deepEqual([...walletEventTypes].sort(), [
+      'WalletBonusExpired',
+      'WalletBonusGranted',
+      'WalletCredited',
+      'WalletDebited',
+      'WalletFrozen',
+      'WalletOpened',
+      'WalletRefunded',
+      'WalletTopUpRejected',
+      'WalletTopUpRequested',
+      'WalletTransferReceived',
+      'WalletTransferReversed',
+      'WalletTransferSent',
+      'WalletUnfrozen',
+      'WalletWithdrawalPaidOut',
+      'WalletWithdrawalRejected',
+      'WalletWithdrawalRequested',
+    ]);
   });
 });

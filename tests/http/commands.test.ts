@@ -89,6 +89,26 @@ describe('HTTP commands', () => {
     assert.equal(body.streamId, `order-acme:${String(body.orderId)}`);
   });
 
+  it('a check-out retried with the same Idempotency-Key resumes the same order instead of placing another', async () => {
+    await seedProduct(h, admin, { sku: 'retry-1', minor: 1000, stock: 5 });
+    const key = { 'idempotency-key': 'open-retry-basket' };
+    const opened = await h.command(alice, 'baskets/open', { customerId: 'alice', currency: 'TRY' }, key);
+    const again = await h.command(alice, 'baskets/open', { customerId: 'alice', currency: 'TRY' }, key);
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(json(again).basketId, json(opened).basketId);
+    const basketId = String(json(opened).basketId);
+    await h.command(alice, 'baskets/add-item', { basketId, sku: 'retry-1', quantity: 1, warehouseId: 'wh-1' });
+    const body = { basketId, shipping: { minor: 0, currency: 'TRY' }, payment: { external: { method: 'card', reference: 'c', captured: true } } };
+    const first = await h.command(alice, 'baskets/check-out', body, { 'idempotency-key': 'checkout-retry' });
+    const retried = await h.command(alice, 'baskets/check-out', body, { 'idempotency-key': 'checkout-retry' });
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(retried.statusCode, 200, retried.body);
+    assert.equal(json(retried).orderId, json(first).orderId);
+    assert.deepEqual([json(first).status, json(retried).status], ['confirmed', 'confirmed']);
+    const reservations = (await h.store.readStream('stock-acme:retry-1@wh-1')).filter((e) => e.type === 'StockReserved');
+    assert.equal(reservations.length, 1);
+  });
+
   it('answers 409 empty-basket with the stable type and details, appending nothing', async () => {
     await h.command(alice, 'baskets/open', { basketId: 'empty-1', customerId: 'alice', currency: 'TRY' });
     const before = await h.eventCount();

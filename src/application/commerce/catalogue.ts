@@ -4,17 +4,18 @@ import type { CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { productStream } from './streams.js';
 
-/** Input of `registerProduct`. Price in minor units of its currency. */
+/** Input of `registerProduct`. Price in minor units of its currency (KDV included); `taxRate` the KDV rate in percent (0, 1, 10, 20; default 20). */
 export interface RegisterProductInput {
   readonly sku: string;
   readonly name: string;
   readonly category: string;
   readonly price: Money;
+  readonly taxRate?: number;
 }
 
 /**
  * Registers a product in the catalogue.
- * @throws DomainError `product-already-registered`, `invalid-price`, `invalid-product`
+ * @throws DomainError `product-already-registered`, `invalid-price`, `invalid-product`, `invalid-tax-rate`
  */
 export function registerProduct(handler: CommandHandler, context: CommandContext, input: RegisterProductInput): Promise<CommandResult<ProductEvent>> {
   return handler.handle(productDecider, productStream(context.tenantId, input.sku), { type: 'RegisterProduct', data: input }, context);

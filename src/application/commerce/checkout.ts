@@ -1,110 +1,140 @@
-import { basketDecider, basketLines } from '../../domain/basket/index.js';
-import { orderDecider, type OrderPayment, type PaymentMethod } from '../../domain/order/index.js';
+import { DateTime } from 'luxon';
+import { basketDecider, basketLines, type BasketCheckedOut, type CheckoutTerms } from '../../domain/basket/index.js';
+import { initialOrderState, orderDecider, type ExternalPaymentMethod } from '../../domain/order/index.js';
+import { evaluateCoupon, promotionDecider } from '../../domain/promotion/index.js';
 import { DomainError, type Money } from '../../domain/shared/index.js';
-import { stockDecider } from '../../domain/stock/index.js';
-import { walletDecider } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
-import { WrongExpectedRevisionError, latestPosition, type Position } from '../ports/event-store.js';
-import { refundWallet, releaseReservations } from './orders.js';
-import { basketStream, orderStream, stockStream, walletStream } from './streams.js';
+import { CheckoutProcessManager, eventRef, type CheckoutFailure } from '../process-managers/checkout/index.js';
+import { WrongExpectedRevisionError, latestPosition } from '../ports/event-store.js';
+import { basketStream, orderStream, promotionStream } from './streams.js';
 
 /**
- * How a checkout is paid. `wallet` is taken from the customer's wallet now; the rest of
- * the order total is paid `external`ly (card, boleto, bank transfer). When the provider
- * has already `captured` it, the order is confirmed at once; otherwise it stays pending
- * until `confirmOrderPayment` brings the provider's result.
+ * How a checkout is paid. `wallet` is taken from the customer's wallet (bonus lots first);
+ * the rest of the order total is paid `external`ly (card, bank transfer, boleto). When the
+ * provider has already `captured` it, the order is confirmed at once; otherwise it stays
+ * pending until the provider's result (`recordPaymentResult`) or an admin's confirmation.
  */
 export interface CheckoutPayment {
   readonly wallet?: Money;
-  readonly external?: { readonly method: Exclude<PaymentMethod, 'wallet'>; readonly reference: string; readonly captured: boolean };
+  readonly external?: { readonly method: ExternalPaymentMethod; readonly reference: string; readonly captured: boolean };
 }
 
-/** Input of `checkout`. `orderId` is chosen by the caller; `shipping` in minor units. */
+/**
+ * Input of `checkout`. `orderId` is chosen by the caller; `shipping` in minor units;
+ * `warehouses`: other warehouses the lines may be allocated from, in priority order.
+ */
 export interface CheckoutInput {
   readonly basketId: string;
   readonly orderId: string;
   readonly shipping: Money;
   readonly payment: CheckoutPayment;
+  readonly warehouses?: readonly string[];
 }
 
+/** Options of `checkout`. */
+export interface CheckoutOptions {
+  /** The process manager to drive (default: a new one on the same handler). */
+  readonly manager?: CheckoutProcessManager;
+  /** Longest the caller waits for the process, in ms (default 10 000); it goes on from its stream afterwards. */
+  readonly maxWaitMs?: number;
+  /** Minutes the stock of an unpaid order stays reserved (default `RESERVATION_MINUTES`). */
+  readonly reservationMinutes?: number;
+}
+
+/** How long stock stays reserved for an order awaiting its payment, by default: 30 minutes. */
+export const RESERVATION_MINUTES = 30;
+
 /**
- * What `checkout` did: the order stream's result (its `position` is the last event any
- * step wrote, so a query waiting for it sees reservations and wallet debits too) and
- * whether the order is already confirmed.
+ * What `checkout` did: the order stream's revision with `position` = the last event any step
+ * wrote (a query waiting for it sees the order, reservations, wallet debit and basket), the
+ * `status` the process reached within the wait, whether the order is confirmed, and its total.
+ * `processing`: the wait ended first; the process finishes from its stream.
  */
 export interface CheckoutResult {
   readonly order: CommandResult<unknown>;
   readonly confirmed: boolean;
   readonly total: Money;
+  readonly status: 'confirmed' | 'awaiting-payment' | 'processing';
 }
 
 /**
- * Checks a basket out: places the order from the basket's lines, reserves each line's
- * stock, takes the wallet part, marks the basket checked out, and confirms the payment
- * when it is complete.
+ * Checks a basket out through the checkout process manager:
+ * 1. validates everything that can be known up front, appending nothing on failure: the
+ *    basket can be checked out, its coupon applies now (discount), the order can be priced
+ *    and the payment plan covers the total (`payment-exceeds-total`, `payment-incomplete`);
+ * 2. checks the basket out (pinned to the revision read: an edit meanwhile is `basket-changed`)
+ *    with the checkout terms: shipping, payment, discount, reservation expiry;
+ * 3. starts the process (stream `checkout-<tenant>:<orderId>`) and drives it synchronously,
+ *    at most `maxWaitMs`: allocate stock → place order → reserve line by line → redeem coupon →
+ *    take the wallet part → confirm (or wait for the external payment).
  *
- * Orchestration is synchronous. If a step fails, the steps already done are undone
- * (reservations released, wallet refunded) and the order is cancelled with the reason,
- * then the step's error is rethrown; the basket stays open so the customer can fix it.
+ * Choice: the HTTP request waits for the process (bounded) so the customer gets the outcome in
+ * the answer; the same process is resumable from its stream by `CheckoutSubscriber` (and by
+ * retrying the request with the same Idempotency-Key), so a crash or timeout never loses a step.
+ * On failure the process has compensated (reservations released, coupon released, wallet
+ * refunded, order cancelled with `checkout-failed:<code>`, basket reopened) and the step's
+ * error is thrown. Retrying with the same order id resumes instead of checking out twice.
  *
- * @throws DomainError the basket's rejections (`basket-not-found`, `basket-not-open`,
- *   `empty-basket`), `payment-exceeds-total` / `payment-incomplete` (unprocessable),
- *   `insufficient-stock`, `insufficient-funds`, `wallet-not-found`, `basket-changed`
- *   (the basket was edited during checkout)
+ * @throws DomainError the basket's rejections (`basket-not-found`, `basket-not-open`, `empty-basket`,
+ *   `basket-has-no-customer`), coupon rejections, `payment-exceeds-total` / `payment-incomplete`
+ *   (422), `basket-changed`, and the failing step's error (`insufficient-stock`, `insufficient-funds`,
+ *   `wallet-not-found`, `wallet-frozen`, `coupon-usage-limit-reached`, …)
  */
-export async function checkout(handler: CommandHandler, context: CommandContext, input: CheckoutInput): Promise<CheckoutResult> {
+export async function checkout(handler: CommandHandler, context: CommandContext, input: CheckoutInput, options: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { tenantId } = context;
-  const step = (name: string) => followUp(context, `${context.commandId}:${name}`);
+  const manager = options.manager ?? new CheckoutProcessManager(handler);
+  const stream = basketStream(tenantId, input.basketId);
+  const basket = await handler.load(basketDecider, stream);
+  const resuming = basket.state.status === 'checked-out' && basket.state.orderId === input.orderId;
+  const existing = (await manager.load(tenantId, input.orderId)).state;
+  if (existing.status !== 'none' && existing.basketId !== input.basketId) {
+    throw new DomainError('order-already-placed', `order ${input.orderId} belongs to another checkout`, 'conflict', { orderId: input.orderId });
+  }
+  // The same checkout again after it failed: the same answer, and the reopened basket stays open.
+  if (existing.failure && !resuming) throw failureError(existing.failure);
+  if (!resuming) basketDecider.decide({ type: 'CheckOutBasket', data: { basketId: input.basketId, orderId: input.orderId } }, basket.state);
 
-  const basket = await handler.load(basketDecider, basketStream(tenantId, input.basketId));
-  basketDecider.decide({ type: 'CheckOutBasket', data: { basketId: input.basketId, orderId: input.orderId } }, basket.state);
   const lines = basketLines(basket.state);
-
-  const order = await handler.handle(
-    orderDecider,
-    orderStream(tenantId, input.orderId),
+  const subtotal = { minor: lines.reduce((s, l) => s + l.unitPrice.minor * l.quantity, 0), currency: basket.state.currency };
+  const couponCode = basket.state.couponCode;
+  const discount = couponCode === undefined ? undefined : await couponDiscount(handler, context, couponCode, basket.state.customerId, subtotal, input.orderId);
+  const placed = orderDecider.decide(
     {
       type: 'PlaceOrder',
-      data: { orderId: input.orderId, customerId: basket.state.customerId, basketId: input.basketId, lines, shipping: input.shipping },
+      data: {
+        orderId: input.orderId,
+        customerId: basket.state.customerId,
+        basketId: input.basketId,
+        lines,
+        shipping: input.shipping,
+        ...(discount === undefined ? {} : { discount }),
+        payment: {
+          ...(input.payment.wallet === undefined ? {} : { wallet: input.payment.wallet }),
+          ...(input.payment.external === undefined ? {} : { method: input.payment.external.method }),
+        },
+      },
     },
-    step('place-order'),
-  );
-  const placed = order.events[0]!;
+    initialOrderState,
+  )[0]!;
   if (placed.type !== 'OrderPlaced') throw new Error('PlaceOrder did not emit OrderPlaced');
   const total = placed.data.total;
-  const payments = planPayments(total, input.payment);
-  const placedOrder = { orderId: input.orderId, customerId: basket.state.customerId, lines: placed.data.lines };
 
-  let position: Position | undefined = order.position;
-  const track = <R extends { position: Position | undefined }>(result: R): R => {
-    position = latestPosition(position, result.position);
-    return result;
+  const terms: CheckoutTerms = {
+    shipping: input.shipping,
+    payment: input.payment,
+    ...(discount === undefined ? {} : { discount }),
+    paymentDueBy: addMinutes(context.occurredAt, options.reservationMinutes ?? RESERVATION_MINUTES),
+    ...(input.warehouses === undefined ? {} : { warehouses: input.warehouses }),
   };
-  try {
-    for (const [i, line] of lines.entries()) {
-      track(await handler.handle(
-        stockDecider,
-        stockStream(tenantId, line.sku, line.warehouseId),
-        { type: 'ReserveStock', data: { sku: line.sku, warehouseId: line.warehouseId, orderId: input.orderId, quantity: line.quantity } },
-        step(`reserve-stock:${i}`),
-      ));
-    }
-    const walletPart = payments.find((p) => p.method === 'wallet');
-    if (walletPart) {
-      track(await handler.handle(
-        walletDecider,
-        walletStream(tenantId, basket.state.customerId),
-        { type: 'DebitWalletForOrder', data: { walletId: basket.state.customerId, orderId: input.orderId, amount: walletPart.amount } },
-        step('debit-wallet'),
-      ));
-    }
-    const checkedOut = await handler
+  let checkedOut: CommandResult<unknown> = { streamId: stream, revision: basket.revision, position: basket.lastPosition, events: [] };
+  if (!resuming) {
+    checkedOut = await handler
       .handle(
         basketDecider,
-        basketStream(tenantId, input.basketId),
-        { type: 'CheckOutBasket', data: { basketId: input.basketId, orderId: input.orderId } },
-        step('check-out-basket'),
+        stream,
+        { type: 'CheckOutBasket', data: { basketId: input.basketId, orderId: input.orderId, terms, at: context.occurredAt } },
+        followUp(context, `${context.commandId}:check-out-basket`),
         { expectedRevision: basket.revision },
       )
       .catch((error: unknown) => {
@@ -113,44 +143,52 @@ export async function checkout(handler: CommandHandler, context: CommandContext,
         }
         throw error;
       });
-    track(checkedOut);
-  } catch (error) {
-    const reason = error instanceof DomainError ? `checkout-failed:${error.code}` : 'checkout-failed:error';
-    await releaseReservations(handler, step('compensate'), placedOrder, reason);
-    await refundWallet(handler, step('compensate'), placedOrder);
-    await handler.handle(orderDecider, orderStream(tenantId, input.orderId), { type: 'CancelOrder', data: { orderId: input.orderId, reason } }, step('cancel-order'));
-    throw error;
   }
+  const event = checkedOut.events.find((e): e is BasketCheckedOut => (e as BasketCheckedOut).type === 'BasketCheckedOut');
+  const data: BasketCheckedOut['data'] = event?.data ?? {
+    basketId: input.basketId,
+    orderId: input.orderId,
+    customerId: basket.state.customerId,
+    lines,
+    subtotal,
+    ...(couponCode === undefined ? {} : { couponCode }),
+    terms,
+  };
+  const trigger = { actor: context.actor, correlationId: context.correlationId, at: context.occurredAt };
+  const started = await manager.start(tenantId, data, eventRef(stream, checkedOut.revision), trigger);
+  const run = await manager.drive(tenantId, input.orderId, { maxMs: options.maxWaitMs ?? 10_000 });
+  if (run.state.failure) throw failureError(run.state.failure);
 
-  const paidNow = payments.every((p) => p.method === 'wallet') || input.payment.external?.captured === true;
-  if (!paidNow) return { order: { ...order, position }, confirmed: false, total };
-  const confirmed = await handler.handle(
-    orderDecider,
-    orderStream(tenantId, input.orderId),
-    { type: 'ConfirmOrderPayment', data: { orderId: input.orderId, payments } },
-    step('confirm-payment'),
-  );
-  return { order: { ...confirmed, position: latestPosition(position, confirmed.position) }, confirmed: true, total };
+  const order = await handler.load(orderDecider, orderStream(tenantId, input.orderId));
+  const status = run.state.completed ? 'confirmed' : run.state.status === 'awaiting-payment' ? 'awaiting-payment' : 'processing';
+  return {
+    order: {
+      streamId: orderStream(tenantId, input.orderId),
+      revision: order.revision,
+      position: latestPosition(checkedOut.position, started.position, run.position, order.lastPosition),
+      events: [],
+    },
+    confirmed: status === 'confirmed',
+    total: order.state.status === 'none' ? total : order.state.total,
+    status,
+  };
 }
 
-/**
- * Splits an order total into the wallet part and the external part.
- * @throws DomainError `payment-exceeds-total` when the wallet part is above the total,
- *   `payment-incomplete` when something is left to pay and no external method is given
- */
-export function planPayments(total: Money, payment: CheckoutPayment): OrderPayment[] {
-  const walletMinor = payment.wallet?.minor ?? 0;
-  if (walletMinor > total.minor) {
-    throw new DomainError('payment-exceeds-total', 'the wallet part is larger than the order total', 'unprocessable', { total, wallet: payment.wallet });
-  }
-  const payments: OrderPayment[] = [];
-  if (payment.wallet && walletMinor > 0) payments.push({ method: 'wallet', amount: payment.wallet, reference: 'wallet' });
-  const rest = total.minor - walletMinor;
-  if (rest > 0) {
-    if (!payment.external) {
-      throw new DomainError('payment-incomplete', 'the wallet part does not cover the total and no other payment is given', 'unprocessable', { total, wallet: payment.wallet ?? null });
-    }
-    payments.push({ method: payment.external.method, amount: { minor: rest, currency: total.currency }, reference: payment.external.reference });
-  }
-  return payments;
+/** A failed checkout's error as the caller sees it: the step's rule, or `order-cancelled` when the order was cancelled meanwhile. */
+function failureError(failure: CheckoutFailure): DomainError {
+  if (failure.step === 'order') return new DomainError('order-cancelled', failure.message, 'conflict', failure.details);
+  return new DomainError(failure.code, failure.message, failure.kind, failure.details);
+}
+
+/** The discount coupon `code` gives this basket now. @throws DomainError the coupon's rejections */
+async function couponDiscount(handler: CommandHandler, context: CommandContext, code: string, customerId: string, subtotal: Money, orderId: string): Promise<Money> {
+  const { state } = await handler.load(promotionDecider, promotionStream(context.tenantId, code));
+  return evaluateCoupon(state, { code, customerId, subtotal, at: context.occurredAt, orderId });
+}
+
+/** `iso` plus `minutes`, in the same UTC offset (ISO 8601 with milliseconds). */
+export function addMinutes(iso: string, minutes: number): string {
+  const time = DateTime.fromISO(iso, { setZone: true });
+  if (!time.isValid) throw new DomainError('invalid-time', `business time is not ISO 8601: ${iso}`, 'unprocessable', { value: iso });
+  return time.plus({ minutes }).toISO({ suppressMilliseconds: false, includeOffset: true });
 }

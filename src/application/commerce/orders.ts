@@ -1,29 +1,106 @@
-import { orderDecider, type OrderEvent, type OrderPayment, type PlacedOrderState } from '../../domain/order/index.js';
-import { DomainError } from '../../domain/shared/index.js';
-import { stockDecider } from '../../domain/stock/index.js';
-import { walletDecider } from '../../domain/wallet/index.js';
+import { orderDecider, type ExternalPaymentMethod, type OrderEvent, type OrderPayment, type PlacedOrderState } from '../../domain/order/index.js';
+import { DomainError, type Money } from '../../domain/shared/index.js';
+import { returnableFor, stockDecider } from '../../domain/stock/index.js';
+import { paidForOrder, walletDecider } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
+import { CheckoutProcessManager, eventRef, expireOrder, toObserved } from '../process-managers/checkout/index.js';
 import { latestPosition, type Position } from '../ports/event-store.js';
 import { orderStream, stockStream, walletStream } from './streams.js';
 
-/**
- * Records the payment of a pending order (the provider's result for card, boleto or
- * bank transfer, plus any wallet part already taken at checkout).
- * @throws DomainError `order-not-found`, `order-not-payable`, `payment-amount-mismatch`
- */
-export function confirmOrderPayment(
-  handler: CommandHandler,
-  context: CommandContext,
-  input: { orderId: string; payments: readonly OrderPayment[] },
-): Promise<CommandResult<OrderEvent>> {
-  return handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'ConfirmOrderPayment', data: input }, context);
+/** Options of the order use cases that let the checkout process react. */
+export interface OrderUseCaseOptions {
+  /** The process manager (default: a new one on the same handler). */
+  readonly manager?: CheckoutProcessManager;
+  /** Longest the call drives the order's checkout process, in ms (default 10 000). */
+  readonly maxWaitMs?: number;
 }
 
 /**
- * Ships a confirmed order and takes its reserved units out of each warehouse.
- * The stock steps run after the order event (synchronous orchestration). The result's
- * `position` is the last event written by any step, so a query waiting for it sees them all.
+ * Lets an order's checkout process react to the event `result` appended (synchronously,
+ * bounded); the subscriber would deliver it too (at least once, deduplicated).
+ * @returns the last position the process wrote, or `undefined` (no event, or no process)
+ */
+async function notifyProcess(
+  handler: CommandHandler,
+  context: CommandContext,
+  orderId: string,
+  result: CommandResult<OrderEvent>,
+  options: OrderUseCaseOptions,
+): Promise<{ position: Position | undefined; hasProcess: boolean }> {
+  const event = result.events.at(-1);
+  const observed = event ? toObserved(event.type, event.data) : undefined;
+  if (!observed) return { position: undefined, hasProcess: false };
+  const manager = options.manager ?? new CheckoutProcessManager(handler);
+  const trigger = { actor: context.actor, correlationId: context.correlationId, at: context.occurredAt };
+  const hasProcess = await manager.observe(context.tenantId, orderId, eventRef(result.streamId, result.revision), trigger, observed);
+  if (!hasProcess) return { position: undefined, hasProcess };
+  const run = await manager.drive(context.tenantId, orderId, { maxMs: options.maxWaitMs ?? 10_000 });
+  return { position: run.position, hasProcess };
+}
+
+/**
+ * Records the payment of a pending order (the provider's result for card, boleto or bank
+ * transfer, plus any wallet part already taken at checkout); its checkout process completes.
+ * @throws DomainError `order-not-found`, `order-not-payable`, `payment-amount-mismatch`
+ */
+export async function confirmOrderPayment(
+  handler: CommandHandler,
+  context: CommandContext,
+  input: { orderId: string; payments: readonly OrderPayment[] },
+  options: OrderUseCaseOptions = {},
+): Promise<CommandResult<OrderEvent>> {
+  const result = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'ConfirmOrderPayment', data: input }, context);
+  const notified = await notifyProcess(handler, context, input.orderId, result, options);
+  return { ...result, position: latestPosition(result.position, notified.position) };
+}
+
+/**
+ * The external payment's result as the card provider (or an admin for a bank transfer) reports
+ * it: captured → the checkout process confirms the order; declined → it cancels the order
+ * (`payment-declined: <reason>`), releases stock, coupon and wallet part, and reopens the basket.
+ * @throws DomainError `order-not-found`, `order-not-payable`, `payment-amount-mismatch`,
+ *   `payment-method-mismatch`, `payment-already-captured`, `invalid-reason`
+ */
+export async function recordPaymentResult(
+  handler: CommandHandler,
+  context: CommandContext,
+  input: { orderId: string; method: ExternalPaymentMethod; reference: string; amount: Money; outcome: 'captured' | 'declined'; reason?: string },
+  options: OrderUseCaseOptions = {},
+): Promise<CommandResult<OrderEvent>> {
+  const result = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'RecordPaymentResult', data: input }, context);
+  const notified = await notifyProcess(handler, context, input.orderId, result, options);
+  const order = await handler.load(orderDecider, orderStream(context.tenantId, input.orderId));
+  return { ...result, revision: order.revision, position: latestPosition(result.position, notified.position, order.lastPosition) };
+}
+
+/**
+ * Cancels an unpaid order whose payment was due by `now` (ISO 8601; the scheduler's time):
+ * reason `reservation-expired`; its checkout process releases the reservations, the coupon
+ * and the wallet part. A no-op for orders paid or over.
+ * @returns whether the order was cancelled
+ * @throws DomainError `order-not-found`; `order-not-expired` is answered as `false`
+ */
+export async function expireUnpaidOrder(
+  handler: CommandHandler,
+  context: CommandContext,
+  input: { orderId: string; now: string },
+  options: OrderUseCaseOptions = {},
+): Promise<boolean> {
+  return expireOrder(handler, options.manager ?? new CheckoutProcessManager(handler), context.tenantId, input.orderId, input.now, options.maxWaitMs);
+}
+
+/**
+ * The warehouse starts processing a confirmed order.
+ * @throws DomainError `order-not-found`, `order-not-processable`
+ */
+export function startOrderProcessing(handler: CommandHandler, context: CommandContext, input: { orderId: string }): Promise<CommandResult<OrderEvent>> {
+  return handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'StartOrderProcessing', data: input }, context);
+}
+
+/**
+ * Ships a confirmed or processing order and commits its reserved units in each warehouse it
+ * was allocated to (`ShipStock`). The result's `position` is the last event written by any step.
  * @throws DomainError `order-not-found`, `order-not-shippable`
  */
 export async function shipOrder(
@@ -34,11 +111,15 @@ export async function shipOrder(
   const result = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'ShipOrder', data: input }, context);
   const order = await loadPlacedOrder(handler, context, input.orderId);
   let position = result.position;
-  for (const [i, line] of order.lines.entries()) {
+  const warehouses = uniqueStockStreams(order);
+  for (const [i, { sku, warehouseId }] of warehouses.entries()) {
+    const stream = stockStream(context.tenantId, sku, warehouseId);
+    const { state } = await handler.load(stockDecider, stream);
+    if (!Object.hasOwn(state.reservations, input.orderId)) continue;
     const shipped = await handler.handle(
       stockDecider,
-      stockStream(context.tenantId, line.sku, line.warehouseId),
-      { type: 'ShipStock', data: { sku: line.sku, warehouseId: line.warehouseId, orderId: input.orderId } },
+      stream,
+      { type: 'ShipStock', data: { sku, warehouseId, orderId: input.orderId } },
       followUp(context, `${context.commandId}:ship-stock:${i}`),
     );
     position = latestPosition(position, shipped.position);
@@ -55,16 +136,103 @@ export function deliverOrder(handler: CommandHandler, context: CommandContext, i
 }
 
 /**
- * Cancels an order, then releases its stock reservations and refunds what its
- * customer's wallet paid for it. The result's `position` is the last event written.
+ * Cancels an order; its checkout process then releases the stock reservations and the coupon
+ * and refunds what the wallet paid. Orders placed before checkout processes existed are
+ * compensated here directly. The result's `position` is the last event written.
  * @throws DomainError `order-not-found`, `order-not-cancellable`, `invalid-reason`
  */
-export async function cancelOrder(handler: CommandHandler, context: CommandContext, input: { orderId: string; reason: string }): Promise<CommandResult<OrderEvent>> {
+export async function cancelOrder(
+  handler: CommandHandler,
+  context: CommandContext,
+  input: { orderId: string; reason: string },
+  options: OrderUseCaseOptions = {},
+): Promise<CommandResult<OrderEvent>> {
   const result = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'CancelOrder', data: input }, context);
+  const notified = await notifyProcess(handler, context, input.orderId, result, options);
+  if (notified.hasProcess) return { ...result, position: latestPosition(result.position, notified.position) };
   const order = await loadPlacedOrder(handler, context, input.orderId);
   const released = await releaseReservations(handler, context, order, input.reason);
   const refunded = await refundWallet(handler, context, order);
   return { ...result, position: latestPosition(result.position, released, refunded) };
+}
+
+/**
+ * Records the return of items of a delivered order, puts the units back in the warehouses they
+ * were shipped from (unless `restock` is false, e.g. damaged goods), and refunds their paid
+ * amount (`refundOrder`, wallet part back to the wallet). Steps have deterministic command ids
+ * (retry-safe with the same command id).
+ * @throws DomainError `order-not-found`, `order-not-returnable`, `item-not-in-order`,
+ *   `return-exceeds-ordered`, `empty-return`, `invalid-reason`
+ */
+export async function returnOrderItems(
+  handler: CommandHandler,
+  context: CommandContext,
+  input: { orderId: string; returnId: string; items: readonly { sku: string; quantity: number }[]; reason: string; restock?: boolean },
+): Promise<CommandResult<OrderEvent>> {
+  const stream = orderStream(context.tenantId, input.orderId);
+  const { restock = true, ...command } = input;
+  const result = await handler.handle(orderDecider, stream, { type: 'ReturnOrderItems', data: command }, context);
+  const returned = result.events.find((e) => e.type === 'OrderItemsReturned');
+  if (!returned || returned.type !== 'OrderItemsReturned') return result;
+  let position = result.position;
+  const order = await loadPlacedOrder(handler, context, input.orderId);
+  if (restock) {
+    for (const item of returned.data.items) {
+      let left = item.quantity;
+      for (const [i, allocation] of order.allocations.entries()) {
+        if (allocation.sku !== item.sku || left === 0) continue;
+        const stockId = stockStream(context.tenantId, allocation.sku, allocation.warehouseId);
+        const returnable = returnableFor((await handler.load(stockDecider, stockId)).state, input.orderId);
+        const quantity = Math.min(left, returnable);
+        if (quantity <= 0) continue;
+        const put = await handler.handle(
+          stockDecider,
+          stockId,
+          { type: 'ReturnStock', data: { sku: allocation.sku, warehouseId: allocation.warehouseId, orderId: input.orderId, quantity, returnId: input.returnId } },
+          followUp(context, `${context.commandId}:return-stock:${i}`),
+        );
+        position = latestPosition(position, put.position);
+        left -= quantity;
+      }
+    }
+  }
+  if (returned.data.amount.minor > 0) {
+    const refunded = await refundOrder(
+      handler,
+      followUp(context, `${context.commandId}:refund`),
+      { orderId: input.orderId, refundId: `return:${input.returnId}`, amount: returned.data.amount, reason: `return: ${returned.data.reason}` },
+    );
+    position = latestPosition(position, refunded.position);
+  }
+  const after = await handler.load(orderDecider, stream);
+  return { ...result, revision: after.revision, position };
+}
+
+/**
+ * Refunds part or all of a delivered (or returned) order: records `OrderRefunded` and gives
+ * its wallet part back to the customer's wallet (`RefundToWallet`, idempotent per refund id);
+ * the external part is for the payment provider.
+ * @throws DomainError `order-not-found`, `order-not-refundable`, `refund-exceeds-paid`, `invalid-amount`, `invalid-reason`
+ */
+export async function refundOrder(
+  handler: CommandHandler,
+  context: CommandContext,
+  input: { orderId: string; refundId: string; amount: Money; reason: string },
+): Promise<CommandResult<OrderEvent>> {
+  const result = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'RefundOrder', data: input }, context);
+  const refunded = result.events.find((e) => e.type === 'OrderRefunded');
+  if (!refunded || refunded.type !== 'OrderRefunded' || refunded.data.toWallet.minor === 0) return result;
+  const order = await loadPlacedOrder(handler, context, input.orderId);
+  const wallet = await handler.handle(
+    walletDecider,
+    walletStream(context.tenantId, order.customerId),
+    {
+      type: 'RefundToWallet',
+      data: { walletId: order.customerId, orderId: input.orderId, amount: refunded.data.toWallet, refundId: input.refundId, reason: refunded.data.reason },
+    },
+    followUp(context, `${context.commandId}:refund-wallet`),
+  );
+  return { ...result, position: latestPosition(result.position, wallet.position) };
 }
 
 /** The placed order's state. @throws DomainError `order-not-found` */
@@ -74,26 +242,38 @@ export async function loadPlacedOrder(handler: CommandHandler, context: CommandC
   return state;
 }
 
+/** The distinct (SKU, warehouse) pairs an order was allocated to, in allocation order. */
+function uniqueStockStreams(order: Pick<PlacedOrderState, 'allocations'>): { sku: string; warehouseId: string }[] {
+  const seen = new Set<string>();
+  return order.allocations.flatMap(({ sku, warehouseId }) => {
+    const key = `${sku}@${warehouseId}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ sku, warehouseId }];
+  });
+}
+
 /**
- * Releases every reservation an order holds; lines without one (never reserved, or
- * released by an earlier attempt) are skipped, so compensation can be re-run.
+ * Releases every reservation an order holds (for orders without a checkout process); streams
+ * without one (never reserved, or released by an earlier attempt) are skipped, so compensation
+ * can be re-run.
  * @returns the position of the last release written, if any
  */
 export async function releaseReservations(
   handler: CommandHandler,
   context: CommandContext,
-  order: Pick<PlacedOrderState, 'orderId' | 'lines'>,
+  order: Pick<PlacedOrderState, 'orderId' | 'allocations'>,
   reason: string,
 ): Promise<Position | undefined> {
   let position: Position | undefined;
-  for (const [i, line] of order.lines.entries()) {
-    const stream = stockStream(context.tenantId, line.sku, line.warehouseId);
+  for (const [i, { sku, warehouseId }] of uniqueStockStreams(order).entries()) {
+    const stream = stockStream(context.tenantId, sku, warehouseId);
     const { state } = await handler.load(stockDecider, stream);
     if (!Object.hasOwn(state.reservations, order.orderId)) continue;
     const released = await handler.handle(
       stockDecider,
       stream,
-      { type: 'ReleaseStock', data: { sku: line.sku, warehouseId: line.warehouseId, orderId: order.orderId, reason } },
+      { type: 'ReleaseStock', data: { sku, warehouseId, orderId: order.orderId, reason } },
       followUp(context, `${context.commandId}:release-stock:${i}`),
     );
     position = latestPosition(position, released.position);
@@ -102,7 +282,8 @@ export async function releaseReservations(
 }
 
 /**
- * Refunds to the customer's wallet whatever it still has paid for the order (nothing if none).
+ * Refunds to the customer's wallet whatever it still has paid for the order (nothing if none;
+ * for orders without a checkout process).
  * @returns the refund's position, if one was written
  */
 export async function refundWallet(
@@ -112,7 +293,7 @@ export async function refundWallet(
 ): Promise<Position | undefined> {
   const stream = walletStream(context.tenantId, order.customerId);
   const { state } = await handler.load(walletDecider, stream);
-  const paid = state.status === 'open' && Object.hasOwn(state.paidByOrder, order.orderId) ? (state.paidByOrder[order.orderId] ?? 0) : 0;
+  const paid = state.status === 'open' ? paidForOrder(state, order.orderId) : 0;
   if (paid <= 0) return undefined;
   const refunded = await handler.handle(
     walletDecider,

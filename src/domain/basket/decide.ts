@@ -1,68 +1,145 @@
-import { InvalidMoneyError, multiply, sum, type Money } from '../shared/index.js';
-import type { AddItem, BasketCommand, ChangeItemQuantity, CheckOutBasket, OpenBasket, RemoveItem } from './commands.js';
+import { InvalidMoneyError, instantOf, isInstant, multiply, sum, type Money } from '../shared/index.js';
+import type {
+  AbandonBasket,
+  AddItem,
+  ApplyCoupon,
+  AssignBasket,
+  BasketCommand,
+  ChangeItemQuantity,
+  CheckOutBasket,
+  MarkBasketMerged,
+  MergeBasket,
+  OpenBasket,
+  OpenGuestBasket,
+  RemoveCoupon,
+  RemoveItem,
+  ReopenBasket,
+} from './commands.js';
 import {
   amountOutOfRange,
   basketAlreadyOpened,
+  basketHasNoCustomer,
   basketNotFound,
+  basketNotIdle,
   basketNotOpen,
+  couponNotApplied,
   currencyMismatch,
   emptyBasket,
+  invalidCoupon,
   invalidCurrency,
+  invalidIdleTime,
   invalidPrice,
   invalidQuantity,
+  invalidReason,
+  invalidTaxRate,
+  invalidTime,
   itemNotInBasket,
+  notAGuestBasket,
 } from './errors.js';
-import type { BasketEvent, BasketItem } from './events.js';
-import { basketItem, basketLines, type BasketState } from './state.js';
+import type { BasketEvent, BasketItem, CheckoutTerms } from './events.js';
+import { basketItem, basketLines, isGuestBasket, type BasketState } from './state.js';
 
 const CURRENCY = /^[A-Z]{3}$/;
+
+/** KDV rates in percent a line may carry: 0 (exempt / outside KDV) and the 1, 10, 20 % rates. */
+export const KDV_RATES: readonly number[] = [0, 1, 10, 20];
 
 /**
  * The events a basket command causes in `state`. Payload checks (422) run first, then the
  * basket's status (409), then rules that compare the command with the basket.
+ *
+ * Rules (each has a given/when/then test in tests/domain/basket*.test.ts):
+ * - Guest baskets have no customer until login: `AssignBasket` gives one to the customer,
+ *   or `MergeBasket` + `MarkBasketMerged` merge it into the customer's open basket
+ *   (quantities add up, the customer's price snapshots stay; idempotent per guest basket).
+ * - Adding a SKU again adds to its line; the unit price is snapshotted at the first add.
+ * - One coupon per basket; applying another replaces it; removing needs one applied.
+ * - A basket idle (no change) for at least the configured minutes is abandoned by the scheduler.
+ * - Checkout converts the basket into an order (it needs a customer and lines); checking out
+ *   again into the same order is a no-op; a failed checkout reopens the basket.
+ * - Only open baskets change.
  * @throws DomainError `invalid-currency`, `invalid-quantity`, `invalid-price`, `currency-mismatch`,
- *   `amount-out-of-range` (422); `basket-already-opened`, `basket-not-found`, `basket-not-open`,
- *   `item-not-in-basket`, `empty-basket` (409)
+ *   `amount-out-of-range`, `invalid-time`, `invalid-tax-rate`, `invalid-coupon`, `invalid-idle-time`,
+ *   `invalid-reason` (422); `basket-already-opened`, `basket-not-found`, `basket-not-open`,
+ *   `item-not-in-basket`, `empty-basket`, `coupon-not-applied`, `basket-has-no-customer`,
+ *   `not-a-guest-basket`, `basket-not-idle` (409)
  */
 export function decideBasket(command: BasketCommand, state: BasketState): readonly BasketEvent[] {
+  if ('at' in command.data && command.data.at !== undefined && !isInstant(command.data.at)) throw invalidTime('at', command.data.at);
   switch (command.type) {
     case 'OpenBasket':
       return open(command, state);
+    case 'OpenGuestBasket':
+      return openGuest(command, state);
     case 'AddItem':
       return addItem(command, state);
     case 'RemoveItem':
       return removeItem(command, state);
     case 'ChangeItemQuantity':
       return changeQuantity(command, state);
+    case 'ApplyCoupon':
+      return applyCoupon(command, state);
+    case 'RemoveCoupon':
+      return removeCoupon(command, state);
+    case 'AssignBasket':
+      return assign(command, state);
+    case 'MergeBasket':
+      return merge(command, state);
+    case 'MarkBasketMerged':
+      return markMerged(command, state);
     case 'CheckOutBasket':
       return checkOut(command, state);
+    case 'ReopenBasket':
+      return reopen(command, state);
+    case 'AbandonBasket':
+      return abandon(command, state);
   }
+}
+
+/** `{ at }` when given, else nothing (events carry `at` only when the command did). */
+function atOf(at: string | undefined): { at?: string } {
+  return at === undefined ? {} : { at };
 }
 
 function open({ data }: OpenBasket, state: BasketState): readonly BasketEvent[] {
   if (!CURRENCY.test(data.currency)) throw invalidCurrency(data.currency);
   if (state.status !== 'none') throw basketAlreadyOpened(data.basketId);
   const { basketId, customerId, currency } = data;
-  return [{ type: 'BasketOpened', data: { basketId, customerId, currency } }];
+  return [{ type: 'BasketOpened', data: { basketId, customerId, currency, ...atOf(data.at) } }];
+}
+
+function openGuest({ data }: OpenGuestBasket, state: BasketState): readonly BasketEvent[] {
+  if (!CURRENCY.test(data.currency)) throw invalidCurrency(data.currency);
+  if (state.status !== 'none') throw basketAlreadyOpened(data.basketId);
+  const { basketId, guestId, currency } = data;
+  return [{ type: 'BasketOpened', data: { basketId, customerId: '', currency, guestId, ...atOf(data.at) } }];
 }
 
 function addItem({ data }: AddItem, state: BasketState): readonly BasketEvent[] {
   assertPositiveQuantity(data.quantity);
   assertValidPrice(data.unitPrice);
+  if (data.taxRate !== undefined && !KDV_RATES.includes(data.taxRate)) throw invalidTaxRate(data.sku, data.taxRate);
   assertOpen(state, data.basketId);
   if (data.unitPrice.currency !== state.currency) throw currencyMismatch(state.currency, data.unitPrice.currency);
-  const { basketId, sku, name, category, warehouseId, unitPrice, quantity } = data;
+  const { basketId, sku, name, category, warehouseId, unitPrice, quantity, taxRate } = data;
   const existing = basketItem(state, sku);
-  if (!existing) return [{ type: 'ItemAdded', data: { basketId, sku, name, category, warehouseId, unitPrice, quantity } }];
+  if (!existing) {
+    return [
+      {
+        type: 'ItemAdded',
+        data: { basketId, sku, name, category, warehouseId, unitPrice, quantity, ...(taxRate === undefined ? {} : { taxRate }), ...atOf(data.at) },
+      },
+    ];
+  }
   const merged = existing.quantity + quantity;
   if (!Number.isSafeInteger(merged)) throw invalidQuantity(merged);
-  return [{ type: 'ItemQuantityChanged', data: { basketId, sku, quantity: merged } }];
+  return [{ type: 'ItemQuantityChanged', data: { basketId, sku, quantity: merged, ...atOf(data.at) } }];
 }
 
 function removeItem({ data }: RemoveItem, state: BasketState): readonly BasketEvent[] {
   assertOpen(state, data.basketId);
   requireItem(state, data.basketId, data.sku);
-  return [{ type: 'ItemRemoved', data: { basketId: data.basketId, sku: data.sku } }];
+  return [{ type: 'ItemRemoved', data: { basketId: data.basketId, sku: data.sku, ...atOf(data.at) } }];
 }
 
 function changeQuantity({ data }: ChangeItemQuantity, state: BasketState): readonly BasketEvent[] {
@@ -71,16 +148,140 @@ function changeQuantity({ data }: ChangeItemQuantity, state: BasketState): reado
   const item = requireItem(state, data.basketId, data.sku);
   if (item.quantity === data.quantity) return [];
   const { basketId, sku, quantity } = data;
-  return [{ type: 'ItemQuantityChanged', data: { basketId, sku, quantity } }];
+  return [{ type: 'ItemQuantityChanged', data: { basketId, sku, quantity, ...atOf(data.at) } }];
+}
+
+function applyCoupon({ data }: ApplyCoupon, state: BasketState): readonly BasketEvent[] {
+  const code = data.code.trim();
+  if (code === '') throw invalidCoupon();
+  assertOpen(state, data.basketId);
+  if (state.couponCode === code) return [];
+  return [{ type: 'CouponApplied', data: { basketId: data.basketId, code, ...atOf(data.at) } }];
+}
+
+function removeCoupon({ data }: RemoveCoupon, state: BasketState): readonly BasketEvent[] {
+  assertOpen(state, data.basketId);
+  if (state.couponCode === undefined) throw couponNotApplied(data.basketId);
+  return [{ type: 'CouponRemoved', data: { basketId: data.basketId, code: state.couponCode, ...atOf(data.at) } }];
+}
+
+function assign({ data }: AssignBasket, state: BasketState): readonly BasketEvent[] {
+  assertOpen(state, data.basketId);
+  if (state.customerId === data.customerId) return [];
+  if (!isGuestBasket(state)) throw notAGuestBasket(data.basketId);
+  return [{ type: 'BasketAssigned', data: { basketId: data.basketId, customerId: data.customerId, guestId: state.guestId ?? '', ...atOf(data.at) } }];
+}
+
+function merge({ data }: MergeBasket, state: BasketState): readonly BasketEvent[] {
+  data.items.forEach((item) => {
+    assertPositiveQuantity(item.quantity);
+    assertValidPrice(item.unitPrice);
+  });
+  if (Object.hasOwn(state.mergedFrom, data.fromBasketId)) return [];
+  assertOpen(state, data.basketId);
+  if (data.currency !== state.currency) throw currencyMismatch(state.currency, data.currency);
+  const added: BasketItem[] = [];
+  const increased: { sku: string; quantity: number }[] = [];
+  for (const item of data.items) {
+    const existing = basketItem(state, item.sku);
+    if (!existing) {
+      added.push(item);
+      continue;
+    }
+    const quantity = existing.quantity + item.quantity;
+    if (!Number.isSafeInteger(quantity)) throw invalidQuantity(quantity);
+    increased.push({ sku: item.sku, quantity });
+  }
+  const couponCode = state.couponCode === undefined ? data.couponCode : undefined;
+  return [
+    {
+      type: 'BasketItemsMerged',
+      data: { basketId: data.basketId, fromBasketId: data.fromBasketId, added, increased, ...(couponCode ? { couponCode } : {}), ...atOf(data.at) },
+    },
+  ];
+}
+
+function markMerged({ data }: MarkBasketMerged, state: BasketState): readonly BasketEvent[] {
+  if (state.status === 'merged') return [];
+  assertOpen(state, data.basketId);
+  if (!isGuestBasket(state)) throw notAGuestBasket(data.basketId);
+  const { basketId, intoBasketId, customerId } = data;
+  return [{ type: 'BasketMerged', data: { basketId, intoBasketId, customerId, ...atOf(data.at) } }];
 }
 
 function checkOut({ data }: CheckOutBasket, state: BasketState): readonly BasketEvent[] {
+  if (state.status === 'checked-out' && state.orderId === data.orderId) return [];
   assertOpen(state, data.basketId);
+  if (state.customerId === '') throw basketHasNoCustomer(data.basketId);
   const lines = basketLines(state);
   if (lines.length === 0) throw emptyBasket(data.basketId);
   const subtotal = subtotalOf(lines, state.currency, data.basketId);
+  if (data.terms) assertTerms(data.terms, state.currency);
   const { basketId, orderId } = data;
-  return [{ type: 'BasketCheckedOut', data: { basketId, orderId, customerId: state.customerId, lines, subtotal } }];
+  return [
+    {
+      type: 'BasketCheckedOut',
+      data: {
+        basketId,
+        orderId,
+        customerId: state.customerId,
+        lines,
+        subtotal,
+        ...(state.couponCode === undefined ? {} : { couponCode: state.couponCode }),
+        ...(data.terms === undefined ? {} : { terms: data.terms }),
+        ...atOf(data.at),
+      },
+    },
+  ];
+}
+
+function reopen({ data }: ReopenBasket, state: BasketState): readonly BasketEvent[] {
+  const reason = data.reason.trim();
+  if (reason === '') throw invalidReason();
+  if (state.status === 'none') throw basketNotFound(data.basketId);
+  if (state.status === 'open') return [];
+  if (state.status !== 'checked-out' || state.orderId !== data.orderId) throw basketNotOpen(data.basketId, state.status);
+  return [{ type: 'BasketReopened', data: { basketId: data.basketId, orderId: data.orderId, reason } }];
+}
+
+function abandon({ data }: AbandonBasket, state: BasketState): readonly BasketEvent[] {
+  const now = instantOf(data.now);
+  if (now === undefined) throw invalidTime('now', data.now);
+  if (!Number.isSafeInteger(data.idleMinutes) || data.idleMinutes <= 0) throw invalidIdleTime(data.idleMinutes);
+  if (state.status === 'abandoned') return [];
+  assertOpen(state, data.basketId);
+  const last = state.lastActivityAt === null ? undefined : instantOf(state.lastActivityAt);
+  if (last !== undefined && now - last < data.idleMinutes * 60_000) throw basketNotIdle(data.basketId, state.lastActivityAt ?? '', data.idleMinutes);
+  const lines = basketLines(state);
+  return [
+    {
+      type: 'BasketAbandoned',
+      data: {
+        basketId: data.basketId,
+        customerId: state.customerId,
+        lastActivityAt: state.lastActivityAt,
+        at: data.now,
+        idleMinutes: data.idleMinutes,
+        itemCount: lines.reduce((n, l) => n + l.quantity, 0),
+        subtotal: subtotalOf(lines, state.currency, data.basketId),
+      },
+    },
+  ];
+}
+
+/** Shipping, wallet part and discount: non-negative integers of minor units in the basket currency. */
+function assertTerms(terms: CheckoutTerms, currency: string): void {
+  const amounts: [string, Money | undefined][] = [
+    ['shipping', terms.shipping],
+    ['payment.wallet', terms.payment.wallet],
+    ['discount', terms.discount],
+  ];
+  for (const [, amount] of amounts) {
+    if (amount === undefined) continue;
+    if (!Number.isSafeInteger(amount.minor) || amount.minor < 0 || !CURRENCY.test(amount.currency)) throw invalidPrice(amount);
+    if (amount.currency !== currency) throw currencyMismatch(currency, amount.currency);
+  }
+  if (terms.paymentDueBy !== undefined && !isInstant(terms.paymentDueBy)) throw invalidTime('paymentDueBy', terms.paymentDueBy);
 }
 
 /** Σ unitPrice × quantity. @throws amount-out-of-range beyond safe integers */

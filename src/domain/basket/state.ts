@@ -1,20 +1,32 @@
 import type { BasketEvent, BasketItem } from './events.js';
 
-/** Where a basket is in its life: not opened yet, open for changes, or checked out (final). */
-export type BasketStatus = 'none' | 'open' | 'checked-out';
+/**
+ * Where a basket is in its life: not opened yet, open for changes, checked out (converted
+ * into an order; reopened if that checkout fails), abandoned (idle past the configured
+ * time), or merged (a guest basket whose lines went into the customer's basket at login).
+ */
+export type BasketStatus = 'none' | 'open' | 'checked-out' | 'abandoned' | 'merged';
 
 /**
- * A basket. Before it is opened, ids and currency are empty strings.
+ * A basket. Before it is opened, ids and currency are empty strings. A guest basket has a
+ * `guestId` and `customerId` '' until it is assigned.
  * `items` maps SKU → line; `skuOrder` lists the SKUs in the order they were added (a plain
  * object would put integer-like SKUs such as "1001" first, so order is kept separately).
+ * `lastActivityAt`: business time of the last change (null when no command carried one);
+ * `orderId`: the order it was checked out into; `mergedFrom`: guest baskets merged in.
  */
 export interface BasketState {
   readonly status: BasketStatus;
   readonly basketId: string;
   readonly customerId: string;
+  readonly guestId: string | undefined;
   readonly currency: string;
   readonly items: Readonly<Record<string, BasketItem>>;
   readonly skuOrder: readonly string[];
+  readonly couponCode: string | undefined;
+  readonly lastActivityAt: string | null;
+  readonly orderId: string | undefined;
+  readonly mergedFrom: Readonly<Record<string, true>>;
 }
 
 /** The state of a basket stream with no events. */
@@ -22,9 +34,14 @@ export const initialBasketState: BasketState = {
   status: 'none',
   basketId: '',
   customerId: '',
+  guestId: undefined,
   currency: '',
   items: {},
   skuOrder: [],
+  couponCode: undefined,
+  lastActivityAt: null,
+  orderId: undefined,
+  mergedFrom: {},
 };
 
 /** The line for `sku`, or undefined when the basket has none (own keys only). */
@@ -37,28 +54,63 @@ export function basketLines(state: BasketState): readonly BasketItem[] {
   return state.skuOrder.flatMap((sku) => basketItem(state, sku) ?? []);
 }
 
+/** Whether this is a guest basket not yet given to a customer. */
+export function isGuestBasket(state: BasketState): boolean {
+  return state.status !== 'none' && state.customerId === '';
+}
+
+function touched(state: BasketState, at: string | undefined): BasketState {
+  return at === undefined ? state : { ...state, lastActivityAt: at };
+}
+
 /** The basket state after one event. Total: events about absent lines leave the state unchanged. */
 export function evolveBasket(state: BasketState, event: BasketEvent): BasketState {
   switch (event.type) {
     case 'BasketOpened': {
-      const { basketId, customerId, currency } = event.data;
-      return { ...initialBasketState, status: 'open', basketId, customerId, currency };
+      const { basketId, customerId, currency, guestId, at } = event.data;
+      return { ...initialBasketState, status: 'open', basketId, customerId, currency, guestId, lastActivityAt: at ?? null };
     }
     case 'ItemAdded':
-      return withItemAdded(state, event.data);
+      return touched(withItemAdded(state, event.data), event.data.at);
     case 'ItemQuantityChanged':
-      return withQuantity(state, event.data.sku, event.data.quantity);
+      return touched(withQuantity(state, event.data.sku, event.data.quantity), event.data.at);
     case 'ItemRemoved':
-      return withoutItem(state, event.data.sku);
+      return touched(withoutItem(state, event.data.sku), event.data.at);
+    case 'CouponApplied':
+      return touched({ ...state, couponCode: event.data.code }, event.data.at);
+    case 'CouponRemoved':
+      return touched({ ...state, couponCode: undefined }, event.data.at);
+    case 'BasketAssigned':
+      return touched({ ...state, customerId: event.data.customerId }, event.data.at);
+    case 'BasketItemsMerged': {
+      let next = state;
+      for (const item of event.data.added) next = withItemAdded(next, item);
+      for (const { sku, quantity } of event.data.increased) next = withQuantity(next, sku, quantity);
+      return touched(
+        {
+          ...next,
+          couponCode: event.data.couponCode ?? next.couponCode,
+          mergedFrom: { ...next.mergedFrom, [event.data.fromBasketId]: true },
+        },
+        event.data.at,
+      );
+    }
+    case 'BasketMerged':
+      return touched({ ...state, status: 'merged', customerId: event.data.customerId }, event.data.at);
     case 'BasketCheckedOut':
-      return { ...state, status: 'checked-out' };
+      return touched({ ...state, status: 'checked-out', orderId: event.data.orderId }, event.data.at);
+    case 'BasketReopened':
+      return { ...state, status: 'open', orderId: undefined };
+    case 'BasketAbandoned':
+      return { ...state, status: 'abandoned' };
   }
 }
 
 function withItemAdded(state: BasketState, added: BasketItem): BasketState {
-  const { sku, name, category, warehouseId, unitPrice, quantity } = added;
+  const { sku, name, category, warehouseId, unitPrice, quantity, taxRate } = added;
   const skuOrder = basketItem(state, sku) ? state.skuOrder : [...state.skuOrder, sku];
-  return { ...state, items: { ...state.items, [sku]: { sku, name, category, warehouseId, unitPrice, quantity } }, skuOrder };
+  const item: BasketItem = { sku, name, category, warehouseId, unitPrice, quantity, ...(taxRate === undefined ? {} : { taxRate }) };
+  return { ...state, items: { ...state.items, [sku]: item }, skuOrder };
 }
 
 function withQuantity(state: BasketState, sku: string, quantity: number): BasketState {

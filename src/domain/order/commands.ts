@@ -1,7 +1,10 @@
 import type { DomainCommand, Money } from '../shared/index.js';
 
-/** How (part of) an order was paid. */
+/** How (part of) an order was paid. `boleto` is kept for the Olist import (Brazil). */
 export type PaymentMethod = 'wallet' | 'card' | 'bank-transfer' | 'boleto';
+
+/** A payment method outside the wallet, whose result arrives from a provider or an admin. */
+export type ExternalPaymentMethod = Exclude<PaymentMethod, 'wallet'>;
 
 /** One payment towards an order: `amount` (minor units > 0, order currency) and the provider's `reference`. */
 export interface OrderPayment {
@@ -10,7 +13,10 @@ export interface OrderPayment {
   readonly reference: string;
 }
 
-/** A line as the caller sends it: `unitPrice` in minor units (> 0), `quantity` a positive integer. */
+/**
+ * A line as the caller sends it: `unitPrice` in minor units (> 0), `quantity` a positive
+ * integer, `taxRate` the KDV rate in percent (0, 1, 10 or 20; default 20, the general rate).
+ */
 export interface PlaceOrderLine {
   readonly sku: string;
   readonly name: string;
@@ -18,11 +24,33 @@ export interface PlaceOrderLine {
   readonly warehouseId: string;
   readonly unitPrice: Money;
   readonly quantity: number;
+  readonly taxRate?: number;
+}
+
+/** `quantity` units of line `lineIndex` (`sku`) reserved in `warehouseId`. */
+export interface OrderAllocation {
+  readonly lineIndex: number;
+  readonly sku: string;
+  readonly warehouseId: string;
+  readonly quantity: number;
 }
 
 /**
- * Places an order from a checked-out basket. All line prices and `shipping` (minor units ≥ 0)
- * share one currency, which becomes the order's currency.
+ * How the order will be paid: `wallet` (minor units ≥ 0, taken from the customer's wallet at
+ * checkout) and the rest by `method`, which is required when the wallet part is below the total.
+ */
+export interface PlaceOrderPayment {
+  readonly wallet?: Money;
+  readonly method?: ExternalPaymentMethod;
+}
+
+/**
+ * Places an order from a checked-out basket. All line prices, `shipping` (minor units ≥ 0)
+ * and `discount` (minor units ≥ 0, at most the subtotal; from `couponCode`) share one
+ * currency, which becomes the order's currency. `pricesIncludeTax` (default true, Turkish
+ * retail) tells whether unit prices include KDV. `allocations` (default: each line whole
+ * from its warehouse) must cover every line exactly. `paymentDueBy` (ISO 8601): when an
+ * unpaid order's reservations lapse. `payment`: the plan (absent: settled by `ConfirmOrderPayment`).
  */
 export type PlaceOrder = DomainCommand<
   'PlaceOrder',
@@ -32,6 +60,12 @@ export type PlaceOrder = DomainCommand<
     readonly basketId: string;
     readonly lines: readonly PlaceOrderLine[];
     readonly shipping: Money;
+    readonly discount?: Money;
+    readonly couponCode?: string;
+    readonly pricesIncludeTax?: boolean;
+    readonly allocations?: readonly OrderAllocation[];
+    readonly paymentDueBy?: string;
+    readonly payment?: PlaceOrderPayment;
   }
 >;
 
@@ -41,7 +75,30 @@ export type ConfirmOrderPayment = DomainCommand<
   { readonly orderId: string; readonly payments: readonly OrderPayment[] }
 >;
 
-/** Marks a confirmed order as handed to a carrier; carrier and tracking number are optional. */
+/**
+ * The result of an external payment of a pending order, as the provider (card) or an admin
+ * (bank transfer received) reports it: `captured` (amount = the plan's external part) or
+ * `declined` with a `reason`.
+ */
+export type RecordPaymentResult = DomainCommand<
+  'RecordPaymentResult',
+  {
+    readonly orderId: string;
+    readonly method: ExternalPaymentMethod;
+    readonly reference: string;
+    readonly amount: Money;
+    readonly outcome: 'captured' | 'declined';
+    readonly reason?: string;
+  }
+>;
+
+/** Cancels a pending order whose payment is due (`paymentDueBy` ≤ `now`, ISO 8601 from the scheduler) and not captured. */
+export type ExpireUnpaidOrder = DomainCommand<'ExpireUnpaidOrder', { readonly orderId: string; readonly now: string }>;
+
+/** The warehouse starts picking and packing a confirmed order. */
+export type StartOrderProcessing = DomainCommand<'StartOrderProcessing', { readonly orderId: string }>;
+
+/** Marks a confirmed or processing order as handed to a carrier; carrier and tracking number are optional. */
 export type ShipOrder = DomainCommand<
   'ShipOrder',
   { readonly orderId: string; readonly carrier?: string; readonly trackingNumber?: string }
@@ -50,8 +107,35 @@ export type ShipOrder = DomainCommand<
 /** Marks a shipped order as delivered. */
 export type DeliverOrder = DomainCommand<'DeliverOrder', { readonly orderId: string }>;
 
-/** Cancels a pending or confirmed order; `reason` must be non-empty after trim. */
+/** Cancels a pending, confirmed or processing order; `reason` must be non-empty after trim. */
 export type CancelOrder = DomainCommand<'CancelOrder', { readonly orderId: string; readonly reason: string }>;
 
+/** Records the return of `items` (SKU and units) of a delivered order; idempotent per `returnId`. */
+export type ReturnOrderItems = DomainCommand<
+  'ReturnOrderItems',
+  {
+    readonly orderId: string;
+    readonly returnId: string;
+    readonly items: readonly { readonly sku: string; readonly quantity: number }[];
+    readonly reason: string;
+  }
+>;
+
+/** Refunds `amount` (minor units > 0) of a delivered or returned order; idempotent per `refundId`. */
+export type RefundOrder = DomainCommand<
+  'RefundOrder',
+  { readonly orderId: string; readonly refundId: string; readonly amount: Money; readonly reason: string }
+>;
+
 /** Every command the order decider accepts. */
-export type OrderCommand = PlaceOrder | ConfirmOrderPayment | ShipOrder | DeliverOrder | CancelOrder;
+export type OrderCommand =
+  | PlaceOrder
+  | ConfirmOrderPayment
+  | RecordPaymentResult
+  | ExpireUnpaidOrder
+  | StartOrderProcessing
+  | ShipOrder
+  | DeliverOrder
+  | CancelOrder
+  | ReturnOrderItems
+  | RefundOrder;

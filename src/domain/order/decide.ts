@@ -1,43 +1,89 @@
-import { add, InvalidMoneyError, multiply, sum, type Money } from '../shared/index.js';
+import { InvalidMoneyError, instantOf, isInstant, money, sum, type DomainError, type Money } from '../shared/index.js';
 import type {
   CancelOrder,
   ConfirmOrderPayment,
   DeliverOrder,
+  ExpireUnpaidOrder,
+  OrderAllocation,
   OrderCommand,
   OrderPayment,
   PlaceOrder,
   PlaceOrderLine,
+  RecordPaymentResult,
+  RefundOrder,
+  ReturnOrderItems,
   ShipOrder,
+  StartOrderProcessing,
 } from './commands.js';
 import {
   amountOutOfRange,
   currencyMismatch,
+  discountExceedsSubtotal,
+  emptyReturn,
+  illegalTransition,
+  invalidAllocation,
   invalidAmount,
   invalidPrice,
   invalidQuantity,
   invalidReason,
+  invalidTaxRate,
+  invalidTime,
+  itemNotInOrder,
   orderAlreadyPlaced,
   orderHasNoLines,
   orderNotCancellable,
   orderNotDeliverable,
+  orderNotExpired,
   orderNotFound,
   orderNotPayable,
   orderNotShippable,
+  paymentAlreadyCaptured,
   paymentAmountMismatch,
+  paymentExceedsTotal,
+  paymentIncomplete,
+  paymentMethodMismatch,
+  refundExceedsPaid,
+  returnExceedsOrdered,
 } from './errors.js';
-import type { OrderEvent, OrderLine } from './events.js';
-import type { OrderState, PlacedOrderState } from './state.js';
+import type { OrderEvent, OrderPaymentPlan } from './events.js';
+import { allocationsOf, returnedUnits, totalPaid, walletPaid, type OrderState, type PlacedOrderState } from './state.js';
+import { KDV_RATES, PRICES_INCLUDE_KDV, paidForUnits, priceOrder } from './tax.js';
+import { orderTransitions } from './transitions.js';
 
 const CURRENCY = /^[A-Z]{3}$/;
+
+/** The historical named errors of the transition table (same codes, messages and details as before). */
+const TRANSITION_ERRORS: Readonly<Record<string, (orderId: string, status: string) => DomainError>> = {
+  'order-not-payable': orderNotPayable,
+  'order-not-shippable': orderNotShippable,
+  'order-not-deliverable': orderNotDeliverable,
+  'order-not-cancellable': orderNotCancellable,
+};
 
 /**
  * The events an order command causes in `state`. Payload checks (422) run before state checks (409),
  * except those that need the order (payment currency and sum).
- * Lifecycle: pending → confirmed → shipped → delivered; pending|confirmed → cancelled.
+ *
+ * Rules (each has a given/when/then test in tests/domain/order*.test.ts):
+ * - Lifecycle by `orderTransitions`: an illegal transition is its named 409 error.
+ * - Totals: lineTotal = unitPrice × quantity; subtotal = Σ lineTotal; total = subtotal − discount
+ *   + tax + shipping; KDV per line at 1/10/20 % (0: outside KDV) on the discounted line price,
+ *   included in prices by default (see `priceOrder`, `tax.ts` for sources).
+ * - Payment plan: the wallet part is at most the total; any rest needs an external method
+ *   (card, bank transfer, boleto); wallet + card is a split payment.
+ * - Card/bank-transfer results arrive as `RecordPaymentResult` (captured must equal the external
+ *   part, by the planned method); confirmation needs payments summing to the total.
+ * - An unpaid (pending, not captured) order whose `paymentDueBy` has passed is cancelled by
+ *   `ExpireUnpaidOrder` with reason `reservation-expired`; for other statuses it is a no-op.
+ * - Returns after delivery: at most the units ordered, net of earlier returns; each item's amount is
+ *   its paid price pro rata; all units back → `returned`. Refunds after delivery: at most what was
+ *   paid net of refunds, to the wallet first (up to its part), then the external method.
  * @throws DomainError `order-has-no-lines`, `invalid-quantity`, `invalid-price`, `invalid-amount`,
- *   `currency-mismatch`, `amount-out-of-range`, `payment-amount-mismatch`, `invalid-reason` (422);
- *   `order-already-placed`, `order-not-found`, `order-not-payable`, `order-not-shippable`,
- *   `order-not-deliverable`, `order-not-cancellable` (409)
+ *   `currency-mismatch`, `amount-out-of-range`, `payment-amount-mismatch`, `invalid-reason`,
+ *   `invalid-tax-rate`, `invalid-time`, `invalid-allocation`, `discount-exceeds-subtotal`,
+ *   `payment-exceeds-total`, `payment-incomplete`, `payment-method-mismatch`, `item-not-in-order`,
+ *   `empty-return` (422); `order-already-placed`, `order-not-found`, the transition errors,
+ *   `payment-already-captured`, `order-not-expired`, `return-exceeds-ordered`, `refund-exceeds-paid` (409)
  */
 export function decideOrder(command: OrderCommand, state: OrderState): readonly OrderEvent[] {
   switch (command.type) {
@@ -45,12 +91,22 @@ export function decideOrder(command: OrderCommand, state: OrderState): readonly 
       return place(command, state);
     case 'ConfirmOrderPayment':
       return confirmPayment(command, state);
+    case 'RecordPaymentResult':
+      return recordPaymentResult(command, state);
+    case 'ExpireUnpaidOrder':
+      return expire(command, state);
+    case 'StartOrderProcessing':
+      return startProcessing(command, state);
     case 'ShipOrder':
       return ship(command, state);
     case 'DeliverOrder':
       return deliver(command, state);
     case 'CancelOrder':
       return cancel(command, state);
+    case 'ReturnOrderItems':
+      return returnItems(command, state);
+    case 'RefundOrder':
+      return refund(command, state);
   }
 }
 
@@ -60,16 +116,58 @@ function place({ data }: PlaceOrder, state: OrderState): readonly OrderEvent[] {
   const currency = first.unitPrice.currency;
   data.lines.forEach((line) => assertValidLine(line, currency));
   assertValidShipping(data.shipping, currency);
+  const discount = data.discount ?? money(0, currency);
+  assertNonNegative('discount', discount, currency);
+  if (data.paymentDueBy !== undefined && !isInstant(data.paymentDueBy)) throw invalidTime('paymentDueBy', data.paymentDueBy);
+  if (data.payment?.wallet) assertNonNegative('payment.wallet', data.payment.wallet, currency);
+  const allocations = allocationsOf(
+    data.lines.map((l) => ({ ...l, lineTotal: l.unitPrice })),
+    data.allocations,
+  );
+  assertAllocations(data.orderId, data.lines, allocations);
   if (state.status !== 'none') throw orderAlreadyPlaced(data.orderId);
+  const pricesIncludeTax = data.pricesIncludeTax ?? PRICES_INCLUDE_KDV;
+  const priced = outOfRangeAs(data.orderId, () => priceOrder(data.lines, data.shipping, discount, pricesIncludeTax));
+  if (discount.minor > priced.subtotal.minor) throw discountExceedsSubtotal(data.orderId, priced.subtotal, discount);
+  const payment = data.payment === undefined ? undefined : plan(data.payment, priced.total);
   const { orderId, customerId, basketId, shipping } = data;
-  const { lines, subtotal, total } = priced(data.lines, shipping, currency, orderId);
-  return [{ type: 'OrderPlaced', data: { orderId, customerId, basketId, lines, subtotal, shipping, total } }];
+  return [
+    {
+      type: 'OrderPlaced',
+      data: {
+        orderId,
+        customerId,
+        basketId,
+        lines: priced.lines,
+        subtotal: priced.subtotal,
+        shipping,
+        total: priced.total,
+        discount: priced.discount,
+        tax: priced.tax,
+        includedTax: priced.includedTax,
+        pricesIncludeTax,
+        ...(data.couponCode === undefined ? {} : { couponCode: data.couponCode }),
+        allocations,
+        ...(data.paymentDueBy === undefined ? {} : { paymentDueBy: data.paymentDueBy }),
+        ...(payment === undefined ? {} : { payment }),
+      },
+    },
+  ];
+}
+
+/** The payment plan of `total`. @throws payment-exceeds-total, payment-incomplete */
+function plan(input: NonNullable<PlaceOrder['data']['payment']>, total: Money): OrderPaymentPlan {
+  const wallet = input.wallet ?? money(0, total.currency);
+  if (wallet.minor > total.minor) throw paymentExceedsTotal(total, wallet);
+  const external = money(total.minor - wallet.minor, total.currency);
+  if (external.minor > 0 && input.method === undefined) throw paymentIncomplete(total, input.wallet ?? null);
+  return { wallet, external, ...(input.method === undefined || external.minor === 0 ? {} : { method: input.method }) };
 }
 
 function confirmPayment({ data }: ConfirmOrderPayment, state: OrderState): readonly OrderEvent[] {
   data.payments.forEach((payment) => assertPositiveAmount(payment));
   const order = requirePlaced(state, data.orderId);
-  if (order.status !== 'pending') throw orderNotPayable(order.orderId, order.status);
+  assertTransition('ConfirmOrderPayment', order);
   const currency = order.total.currency;
   data.payments.forEach((p) => {
     if (p.amount.currency !== currency) throw currencyMismatch('payment', currency, p.amount.currency);
@@ -80,9 +178,45 @@ function confirmPayment({ data }: ConfirmOrderPayment, state: OrderState): reado
   return [{ type: 'OrderPaymentConfirmed', data: { orderId: order.orderId, payments, amount } }];
 }
 
+function recordPaymentResult({ data }: RecordPaymentResult, state: OrderState): readonly OrderEvent[] {
+  assertPositiveAmount({ method: data.method, amount: data.amount, reference: data.reference });
+  const reason = data.reason?.trim() ?? '';
+  if (data.outcome === 'declined' && reason === '') throw invalidReason(data.orderId);
+  const order = requirePlaced(state, data.orderId);
+  if (order.captured && order.captured.reference === data.reference && data.outcome === 'captured') return [];
+  assertTransition('RecordPaymentResult', order);
+  const currency = order.total.currency;
+  if (data.amount.currency !== currency) throw currencyMismatch('amount', currency, data.amount.currency);
+  const planned = order.paymentPlan;
+  if (planned) {
+    if (planned.method !== data.method) throw paymentMethodMismatch(order.orderId, planned.method ?? null, data.method);
+    if (planned.external.minor !== data.amount.minor) throw paymentAmountMismatch(order.orderId, planned.external, data.amount);
+  }
+  const { orderId, method, reference, amount } = data;
+  if (data.outcome === 'declined') return [{ type: 'OrderPaymentDeclined', data: { orderId, method, reference, amount, reason } }];
+  if (order.captured) throw paymentAlreadyCaptured(order.orderId, order.captured.reference);
+  return [{ type: 'OrderPaymentCaptured', data: { orderId, method, reference, amount } }];
+}
+
+function expire({ data }: ExpireUnpaidOrder, state: OrderState): readonly OrderEvent[] {
+  const now = instantOf(data.now);
+  if (now === undefined) throw invalidTime('now', data.now);
+  const order = requirePlaced(state, data.orderId);
+  if (order.status !== 'pending' || order.captured) return [];
+  const due = order.paymentDueBy === undefined ? undefined : instantOf(order.paymentDueBy);
+  if (due === undefined || now < due) throw orderNotExpired(order.orderId, order.paymentDueBy ?? null);
+  return [{ type: 'OrderCancelled', data: { orderId: order.orderId, reason: 'reservation-expired', previousStatus: 'pending' } }];
+}
+
+function startProcessing({ data }: StartOrderProcessing, state: OrderState): readonly OrderEvent[] {
+  const order = requirePlaced(state, data.orderId);
+  assertTransition('StartOrderProcessing', order);
+  return [{ type: 'OrderProcessingStarted', data: { orderId: order.orderId } }];
+}
+
 function ship({ data }: ShipOrder, state: OrderState): readonly OrderEvent[] {
   const order = requirePlaced(state, data.orderId);
-  if (order.status !== 'confirmed') throw orderNotShippable(order.orderId, order.status);
+  assertTransition('ShipOrder', order);
   return [
     {
       type: 'OrderShipped',
@@ -97,7 +231,7 @@ function ship({ data }: ShipOrder, state: OrderState): readonly OrderEvent[] {
 
 function deliver({ data }: DeliverOrder, state: OrderState): readonly OrderEvent[] {
   const order = requirePlaced(state, data.orderId);
-  if (order.status !== 'shipped') throw orderNotDeliverable(order.orderId, order.status);
+  assertTransition('DeliverOrder', order);
   return [{ type: 'OrderDelivered', data: { orderId: order.orderId } }];
 }
 
@@ -105,31 +239,83 @@ function cancel({ data }: CancelOrder, state: OrderState): readonly OrderEvent[]
   const reason = data.reason.trim();
   if (reason === '') throw invalidReason(data.orderId);
   const order = requirePlaced(state, data.orderId);
-  const previousStatus = order.status;
-  if (previousStatus !== 'pending' && previousStatus !== 'confirmed') {
-    throw orderNotCancellable(order.orderId, previousStatus);
-  }
+  assertTransition('CancelOrder', order);
+  const previousStatus = order.status as 'pending' | 'confirmed' | 'processing';
   return [{ type: 'OrderCancelled', data: { orderId: order.orderId, reason, previousStatus } }];
 }
 
-/** Lines with their totals, subtotal and total. @throws amount-out-of-range */
-function priced(input: readonly PlaceOrderLine[], shipping: Money, currency: string, orderId: string) {
-  return outOfRangeAs(orderId, () => {
-    const lines: OrderLine[] = input.map(({ sku, name, category, warehouseId, unitPrice, quantity }) => ({
-      sku,
-      name,
-      category,
-      warehouseId,
-      unitPrice,
-      quantity,
-      lineTotal: multiply(unitPrice, quantity),
-    }));
-    const subtotal = sum(
-      lines.map((line) => line.lineTotal),
-      currency,
-    );
-    return { lines, subtotal, total: add(subtotal, shipping) };
+function returnItems({ data }: ReturnOrderItems, state: OrderState): readonly OrderEvent[] {
+  const reason = data.reason.trim();
+  if (reason === '') throw invalidReason(data.orderId);
+  if (data.items.length === 0) throw emptyReturn(data.orderId);
+  data.items.forEach((item) => {
+    if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) throw invalidQuantity(item.sku, item.quantity);
   });
+  const order = requirePlaced(state, data.orderId);
+  if (Object.hasOwn(order.returnIds, data.returnId)) return [];
+  assertTransition('ReturnOrderItems', order);
+  const currency = order.total.currency;
+  const requested = new Map<string, number>();
+  for (const item of data.items) requested.set(item.sku, (requested.get(item.sku) ?? 0) + item.quantity);
+  const items = [...requested].map(([sku, quantity]) => {
+    const line = order.lines.find((l) => l.sku === sku);
+    if (!line) throw itemNotInOrder(order.orderId, sku);
+    const before = returnedUnits(order, sku);
+    if (before + quantity > line.quantity) throw returnExceedsOrdered(order.orderId, sku, line.quantity - before, quantity);
+    const amount = paidForUnits(line, before + quantity, order.pricesIncludeTax) - paidForUnits(line, before, order.pricesIncludeTax);
+    return { sku, quantity, amount: money(amount, currency) };
+  });
+  const fullyReturned = order.lines.every((l) => returnedUnits(order, l.sku) + (requested.get(l.sku) ?? 0) >= l.quantity);
+  const amount = money(items.reduce((s, i) => s + i.amount.minor, 0), currency);
+  return [{ type: 'OrderItemsReturned', data: { orderId: order.orderId, returnId: data.returnId, items, amount, reason, fullyReturned } }];
+}
+
+function refund({ data }: RefundOrder, state: OrderState): readonly OrderEvent[] {
+  const reason = data.reason.trim();
+  if (reason === '') throw invalidReason(data.orderId);
+  if (!isWellFormed(data.amount) || data.amount.minor <= 0) throw invalidAmount(data.refundId, data.amount);
+  const order = requirePlaced(state, data.orderId);
+  if (Object.hasOwn(order.refundIds, data.refundId)) return [];
+  assertTransition('RefundOrder', order);
+  const currency = order.total.currency;
+  if (data.amount.currency !== currency) throw currencyMismatch('amount', currency, data.amount.currency);
+  const refundable = totalPaid(order) - order.refundedTotal;
+  if (data.amount.minor > refundable) throw refundExceedsPaid(order.orderId, money(refundable, currency), data.amount);
+  const toWallet = Math.min(data.amount.minor, walletPaid(order) - order.refundedToWallet);
+  return [
+    {
+      type: 'OrderRefunded',
+      data: {
+        orderId: order.orderId,
+        refundId: data.refundId,
+        amount: data.amount,
+        reason,
+        toWallet: money(toWallet, currency),
+        toExternal: money(data.amount.minor - toWallet, currency),
+        refundedTotal: money(order.refundedTotal + data.amount.minor, currency),
+      },
+    },
+  ];
+}
+
+/** @throws the transition's named error when the order's status does not allow the command */
+function assertTransition(type: keyof typeof orderTransitions, order: PlacedOrderState): void {
+  const transition = orderTransitions[type];
+  if (transition.from.includes(order.status)) return;
+  const named = TRANSITION_ERRORS[transition.error];
+  throw named ? named(order.orderId, order.status) : illegalTransition(transition.error, order.orderId, order.status);
+}
+
+/** Every line's allocations are positive and add up to its quantity, and name its SKU. */
+function assertAllocations(orderId: string, lines: readonly PlaceOrderLine[], allocations: readonly OrderAllocation[]): void {
+  lines.forEach((line, i) => {
+    const mine = allocations.filter((a) => a.lineIndex === i);
+    const total = mine.reduce((s, a) => s + a.quantity, 0);
+    if (total !== line.quantity || mine.some((a) => a.sku !== line.sku || !Number.isSafeInteger(a.quantity) || a.quantity <= 0)) {
+      throw invalidAllocation(orderId, i);
+    }
+  });
+  if (allocations.some((a) => a.lineIndex < 0 || a.lineIndex >= lines.length)) throw invalidAllocation(orderId, -1);
 }
 
 function checkedSum(amounts: readonly Money[], currency: string, orderId: string): Money {
@@ -155,11 +341,16 @@ function assertValidLine(line: PlaceOrderLine, currency: string): void {
   if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) throw invalidQuantity(line.sku, line.quantity);
   if (!isWellFormed(line.unitPrice) || line.unitPrice.minor <= 0) throw invalidPrice(`unit price of ${line.sku}`, line.unitPrice);
   if (line.unitPrice.currency !== currency) throw currencyMismatch(`unit price of ${line.sku}`, currency, line.unitPrice.currency);
+  if (line.taxRate !== undefined && !KDV_RATES.includes(line.taxRate)) throw invalidTaxRate(line.sku, line.taxRate);
 }
 
 function assertValidShipping(shipping: Money, currency: string): void {
-  if (!isWellFormed(shipping) || shipping.minor < 0) throw invalidPrice('shipping', shipping);
-  if (shipping.currency !== currency) throw currencyMismatch('shipping', currency, shipping.currency);
+  assertNonNegative('shipping', shipping, currency);
+}
+
+function assertNonNegative(field: string, amount: Money, currency: string): void {
+  if (!isWellFormed(amount) || amount.minor < 0) throw invalidPrice(field, amount);
+  if (amount.currency !== currency) throw currencyMismatch(field, currency, amount.currency);
 }
 
 function assertPositiveAmount(payment: OrderPayment): void {

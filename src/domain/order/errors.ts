@@ -16,6 +16,22 @@ export const orderErrorCodes = [
   'order-not-deliverable',
   'order-not-cancellable',
   'invalid-reason',
+  'invalid-tax-rate',
+  'invalid-time',
+  'invalid-allocation',
+  'discount-exceeds-subtotal',
+  'payment-exceeds-total',
+  'payment-incomplete',
+  'payment-method-mismatch',
+  'payment-already-captured',
+  'order-not-expired',
+  'order-not-processable',
+  'order-not-returnable',
+  'order-not-refundable',
+  'item-not-in-order',
+  'return-exceeds-ordered',
+  'refund-exceeds-paid',
+  'empty-return',
 ] as const;
 
 /** One of `orderErrorCodes`. */
@@ -89,9 +105,9 @@ export function paymentAmountMismatch(orderId: string, expected: Money, actual: 
   );
 }
 
-/** 409 `order-not-shippable`: only a confirmed order can ship. */
+/** 409 `order-not-shippable`: only a confirmed or processing order can ship. */
 export function orderNotShippable(orderId: string, status: string): DomainError {
-  return new DomainError('order-not-shippable', `order ${orderId} is ${status}, not confirmed`, 'conflict', {
+  return new DomainError('order-not-shippable', `order ${orderId} is ${status}, not confirmed or processing`, 'conflict', {
     orderId,
     status,
   });
@@ -105,12 +121,102 @@ export function orderNotDeliverable(orderId: string, status: string): DomainErro
   });
 }
 
-/** 409 `order-not-cancellable`: shipped, delivered or cancelled orders cannot be cancelled. */
+/** 409 `order-not-cancellable`: only pending, confirmed or processing orders can be cancelled. */
 export function orderNotCancellable(orderId: string, status: string): DomainError {
   return new DomainError('order-not-cancellable', `order ${orderId} is ${status}`, 'conflict', { orderId, status });
 }
 
-/** 422 `invalid-reason`: a cancellation reason must be non-empty after trim. */
+/** 422 `invalid-reason`: a cancellation, return or refund reason must be non-empty after trim. */
 export function invalidReason(orderId: string): DomainError {
-  return new DomainError('invalid-reason', 'cancellation reason must not be empty', 'unprocessable', { orderId });
+  return new DomainError('invalid-reason', 'the reason must not be empty', 'unprocessable', { orderId });
+}
+
+/** 409 for an illegal lifecycle transition: `code` from `orderTransitions` (details: orderId, status). */
+export function illegalTransition(code: string, orderId: string, status: string): DomainError {
+  return new DomainError(code, `order ${orderId} is ${status}: ${code.replace(/^order-/, '').replace(/-/g, ' ')}`, 'conflict', { orderId, status });
+}
+
+/** 422 `invalid-tax-rate`: a KDV rate must be 0, 1, 10 or 20 (percent). */
+export function invalidTaxRate(sku: string, taxRate: number): DomainError {
+  return new DomainError('invalid-tax-rate', `KDV rate of ${sku} must be 0, 1, 10 or 20, got ${taxRate}`, 'unprocessable', { sku, taxRate });
+}
+
+/** 422 `invalid-time`: a time is not an ISO 8601 instant with an offset. */
+export function invalidTime(field: string, value: string): DomainError {
+  return new DomainError('invalid-time', `${field} must be an ISO 8601 time with an offset, got ${value}`, 'unprocessable', { field, value });
+}
+
+/** 422 `invalid-allocation`: allocations must cover each line's quantity exactly, with positive quantities. */
+export function invalidAllocation(orderId: string, lineIndex: number): DomainError {
+  return new DomainError('invalid-allocation', `allocations of order ${orderId} do not cover line ${lineIndex}`, 'unprocessable', { orderId, lineIndex });
+}
+
+/** 422 `discount-exceeds-subtotal`: a discount is at most the subtotal. */
+export function discountExceedsSubtotal(orderId: string, subtotal: Money, discount: Money): DomainError {
+  return new DomainError('discount-exceeds-subtotal', `discount ${discount.minor} exceeds subtotal ${subtotal.minor}`, 'unprocessable', {
+    orderId,
+    subtotal,
+    discount,
+  });
+}
+
+/** 422 `payment-exceeds-total`: the wallet part is larger than the order total. */
+export function paymentExceedsTotal(total: Money, wallet: Money): DomainError {
+  return new DomainError('payment-exceeds-total', 'the wallet part is larger than the order total', 'unprocessable', { total, wallet });
+}
+
+/** 422 `payment-incomplete`: the wallet part does not cover the total and no other method is given. */
+export function paymentIncomplete(total: Money, wallet: Money | null): DomainError {
+  return new DomainError('payment-incomplete', 'the wallet part does not cover the total and no other payment is given', 'unprocessable', {
+    total,
+    wallet,
+  });
+}
+
+/** 422 `payment-method-mismatch`: the payment result is for another method than the order's plan. */
+export function paymentMethodMismatch(orderId: string, expected: string | null, actual: string): DomainError {
+  return new DomainError('payment-method-mismatch', `order ${orderId} is paid by ${String(expected)}, not ${actual}`, 'unprocessable', {
+    orderId,
+    expected,
+    actual,
+  });
+}
+
+/** 409 `payment-already-captured`: another capture was recorded for this order. */
+export function paymentAlreadyCaptured(orderId: string, reference: string): DomainError {
+  return new DomainError('payment-already-captured', `order ${orderId} already has payment ${reference} captured`, 'conflict', { orderId, reference });
+}
+
+/** 409 `order-not-expired`: the order's payment is not due yet, or it never lapses (details: paymentDueBy). */
+export function orderNotExpired(orderId: string, paymentDueBy: string | null): DomainError {
+  return new DomainError('order-not-expired', `order ${orderId} is not due (${String(paymentDueBy)})`, 'conflict', { orderId, paymentDueBy });
+}
+
+/** 422 `item-not-in-order`: a returned SKU is not in the order. */
+export function itemNotInOrder(orderId: string, sku: string): DomainError {
+  return new DomainError('item-not-in-order', `order ${orderId} has no ${sku}`, 'unprocessable', { orderId, sku });
+}
+
+/** 422 `empty-return`: a return must list at least one item. */
+export function emptyReturn(orderId: string): DomainError {
+  return new DomainError('empty-return', `a return of order ${orderId} must list items`, 'unprocessable', { orderId });
+}
+
+/** 409 `return-exceeds-ordered`: more units returned than ordered, net of earlier returns (details: returnable, requested). */
+export function returnExceedsOrdered(orderId: string, sku: string, returnable: number, requested: number): DomainError {
+  return new DomainError('return-exceeds-ordered', `order ${orderId} can return ${returnable} of ${sku}, ${requested} requested`, 'conflict', {
+    orderId,
+    sku,
+    returnable,
+    requested,
+  });
+}
+
+/** 409 `refund-exceeds-paid`: refunds would exceed what the order was paid (details: refundable, requested as Money). */
+export function refundExceedsPaid(orderId: string, refundable: Money, requested: Money): DomainError {
+  return new DomainError('refund-exceeds-paid', `order ${orderId} can refund ${refundable.minor}, ${requested.minor} requested`, 'conflict', {
+    orderId,
+    refundable,
+    requested,
+  });
 }

@@ -8,6 +8,8 @@ export type * from './commands.js';
 export * from './events.js';
 export * from './state.js';
 export * from './decide.js';
+export * from './tax.js';
+export * from './transitions.js';
 export * as orderErrors from './errors.js';
 export { orderErrorCodes, type OrderErrorCode } from './errors.js';
 

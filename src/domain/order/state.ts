@@ -1,8 +1,14 @@
 import type { Money } from '../shared/index.js';
-import type { OrderPayment } from './commands.js';
-import type { OrderEvent, OrderLine, OrderStatus } from './events.js';
+import type { ExternalPaymentMethod, OrderAllocation, OrderPayment } from './commands.js';
+import type { OrderEvent, OrderLine, OrderPaymentPlan, OrderStatus } from './events.js';
 
-/** A placed order: its lines and amounts (minor units) as placed, and the payments that settled it (empty until confirmed). */
+/**
+ * A placed order: its lines and amounts (minor units) as placed, the payments that settled it
+ * (empty until confirmed), and what happened after: an external payment `captured` while
+ * pending, units returned per SKU, refunds. Orders placed before discounts and KDV were
+ * recorded read as zero discount and tax, prices including KDV, each line allocated whole to
+ * its warehouse.
+ */
 export interface PlacedOrderState {
   readonly status: Exclude<OrderStatus, 'none'>;
   readonly orderId: string;
@@ -12,7 +18,23 @@ export interface PlacedOrderState {
   readonly subtotal: Money;
   readonly shipping: Money;
   readonly total: Money;
+  readonly discount: Money;
+  readonly tax: Money;
+  readonly includedTax: Money;
+  readonly pricesIncludeTax: boolean;
+  readonly couponCode: string | undefined;
+  readonly allocations: readonly OrderAllocation[];
+  readonly paymentDueBy: string | undefined;
+  readonly paymentPlan: OrderPaymentPlan | undefined;
   readonly payments: readonly OrderPayment[];
+  readonly captured: { readonly method: ExternalPaymentMethod; readonly reference: string; readonly amount: Money } | undefined;
+  readonly returnedBySku: Readonly<Record<string, number>>;
+  readonly returnIds: Readonly<Record<string, true>>;
+  readonly refundIds: Readonly<Record<string, true>>;
+  /** Σ refunds, minor units. */
+  readonly refundedTotal: number;
+  /** Σ of the refunds' wallet parts, minor units. */
+  readonly refundedToWallet: number;
 }
 
 /** An order stream: not placed yet, or a placed order in some status. */
@@ -21,21 +43,91 @@ export type OrderState = { readonly status: 'none' } | PlacedOrderState;
 /** The state of an order stream with no events. */
 export const initialOrderState: OrderState = { status: 'none' };
 
+/** Units of `sku` returned so far (own keys only). */
+export function returnedUnits(state: PlacedOrderState, sku: string): number {
+  return Object.hasOwn(state.returnedBySku, sku) ? (state.returnedBySku[sku] ?? 0) : 0;
+}
+
+/** Minor units the order's confirmed payments took from the wallet. */
+export function walletPaid(state: PlacedOrderState): number {
+  return state.payments.filter((p) => p.method === 'wallet').reduce((s, p) => s + p.amount.minor, 0);
+}
+
+/** Minor units the order's confirmed payments add up to. */
+export function totalPaid(state: PlacedOrderState): number {
+  return state.payments.reduce((s, p) => s + p.amount.minor, 0);
+}
+
+/** The allocations of an order: as placed, or each line whole from its warehouse for older orders. */
+export function allocationsOf(lines: readonly OrderLine[], allocations: readonly OrderAllocation[] | undefined): readonly OrderAllocation[] {
+  return allocations ?? lines.map((l, lineIndex) => ({ lineIndex, sku: l.sku, warehouseId: l.warehouseId, quantity: l.quantity }));
+}
+
 /** The order state after one event. Total: events other than OrderPlaced on an unplaced order are ignored. */
 export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
   if (event.type === 'OrderPlaced') {
-    const { orderId, customerId, basketId, lines, subtotal, shipping, total } = event.data;
-    return { status: 'pending', orderId, customerId, basketId, lines, subtotal, shipping, total, payments: [] };
+    const d = event.data;
+    const zero = { minor: 0, currency: d.total.currency };
+    return {
+      status: 'pending',
+      orderId: d.orderId,
+      customerId: d.customerId,
+      basketId: d.basketId,
+      lines: d.lines,
+      subtotal: d.subtotal,
+      shipping: d.shipping,
+      total: d.total,
+      discount: d.discount ?? zero,
+      tax: d.tax ?? zero,
+      includedTax: d.includedTax ?? zero,
+      pricesIncludeTax: d.pricesIncludeTax ?? true,
+      couponCode: d.couponCode,
+      allocations: allocationsOf(d.lines, d.allocations),
+      paymentDueBy: d.paymentDueBy,
+      paymentPlan: d.payment,
+      payments: [],
+      captured: undefined,
+      returnedBySku: {},
+      returnIds: {},
+      refundIds: {},
+      refundedTotal: 0,
+      refundedToWallet: 0,
+    };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'OrderPaymentConfirmed':
       return { ...state, status: 'confirmed', payments: event.data.payments };
+    case 'OrderPaymentCaptured': {
+      const { method, reference, amount } = event.data;
+      return { ...state, captured: { method, reference, amount } };
+    }
+    case 'OrderPaymentDeclined':
+      return state;
+    case 'OrderProcessingStarted':
+      return { ...state, status: 'processing' };
     case 'OrderShipped':
       return { ...state, status: 'shipped' };
     case 'OrderDelivered':
       return { ...state, status: 'delivered' };
     case 'OrderCancelled':
       return { ...state, status: 'cancelled' };
+    case 'OrderItemsReturned': {
+      const returnedBySku = { ...state.returnedBySku };
+      for (const item of event.data.items) returnedBySku[item.sku] = returnedUnits(state, item.sku) + item.quantity;
+      return {
+        ...state,
+        status: event.data.fullyReturned ? 'returned' : state.status,
+        returnedBySku,
+        returnIds: { ...state.returnIds, [event.data.returnId]: true },
+      };
+    }
+    case 'OrderRefunded':
+      return {
+        ...state,
+        refundIds: { ...state.refundIds, [event.data.refundId]: true },
+        refundedTotal: state.refundedTotal + event.data.amount.minor,
+        refundedToWallet: state.refundedToWallet + event.data.toWallet.minor,
+      };
   }
 }

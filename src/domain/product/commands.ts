@@ -3,11 +3,12 @@ import type { DomainCommand, Money } from '../shared/index.js';
 /**
  * Registers a new product in the catalogue.
  * `sku`: the product's stream id; `name`, `category`: non-empty after trim;
- * `price`: unit price in minor units, `minor` > 0.
+ * `price`: unit price in minor units, `minor` > 0 (KDV included, as Turkish retail prices are);
+ * `taxRate`: the product's KDV rate in percent, 0, 1, 10 or 20 (default 20, the general rate).
  */
 export type RegisterProduct = DomainCommand<
   'RegisterProduct',
-  { readonly sku: string; readonly name: string; readonly category: string; readonly price: Money }
+  { readonly sku: string; readonly name: string; readonly category: string; readonly price: Money; readonly taxRate?: number }
 >;
 
 /** Changes a registered product's unit price; `price.minor` > 0, same currency as the registered price. */

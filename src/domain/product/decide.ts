@@ -1,13 +1,14 @@
 import type { Money } from '../shared/index.js';
 import type { ChangeProductPrice, ProductCommand, RegisterProduct } from './commands.js';
-import { currencyMismatch, invalidPrice, invalidProduct, productAlreadyRegistered, productNotFound } from './errors.js';
+import { currencyMismatch, invalidPrice, invalidProduct, invalidTaxRate, productAlreadyRegistered, productNotFound } from './errors.js';
 import type { ProductEvent } from './events.js';
 import type { ProductState } from './state.js';
 
 /**
  * The events a product command causes in `state`.
  * Payload checks run before state checks, so a malformed command is a 422 whatever the state.
- * @throws DomainError `invalid-price`, `invalid-product`, `currency-mismatch` (422);
+ * KDV rates (Law No. 3065 art. 28, Presidential Decree No. 7346 of 2023): 1, 10, 20 %; 0 outside KDV.
+ * @throws DomainError `invalid-price`, `invalid-product`, `currency-mismatch`, `invalid-tax-rate` (422);
  *   `product-already-registered`, `product-not-found` (409)
  */
 export function decideProduct(command: ProductCommand, state: ProductState): readonly ProductEvent[] {
@@ -25,8 +26,10 @@ function register({ data }: RegisterProduct, state: ProductState): readonly Prod
   const category = data.category.trim();
   if (name === '') throw invalidProduct('name');
   if (category === '') throw invalidProduct('category');
+  if (data.taxRate !== undefined && ![0, 1, 10, 20].includes(data.taxRate)) throw invalidTaxRate(data.taxRate);
   if (state.status !== 'none') throw productAlreadyRegistered(data.sku);
-  return [{ type: 'ProductRegistered', data: { sku: data.sku, name, category, price: data.price } }];
+  const taxRate = data.taxRate === undefined ? {} : { taxRate: data.taxRate };
+  return [{ type: 'ProductRegistered', data: { sku: data.sku, name, category, price: data.price, ...taxRate } }];
 }
 
 function changePrice({ data }: ChangeProductPrice, state: ProductState): readonly ProductEvent[] {

@@ -7,6 +7,7 @@ export const productErrorCodes = [
   'invalid-price',
   'invalid-product',
   'currency-mismatch',
+  'invalid-tax-rate',
 ] as const;
 
 /** One of `productErrorCodes`. */
@@ -38,4 +39,9 @@ export function currencyMismatch(expected: string, actual: string): DomainError 
     expected,
     actual,
   });
+}
+
+/** 422 `invalid-tax-rate`: a KDV rate must be 0, 1, 10 or 20 (percent). */
+export function invalidTaxRate(taxRate: number): DomainError {
+  return new DomainError('invalid-tax-rate', `KDV rate must be 0, 1, 10 or 20, got ${taxRate}`, 'unprocessable', { taxRate });
 }

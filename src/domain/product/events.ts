@@ -1,9 +1,12 @@
 import type { DomainEvent, Money } from '../shared/index.js';
 
-/** A product entered the catalogue. `name`/`category` are stored trimmed; `price` is the unit price. */
+/**
+ * A product entered the catalogue. `name`/`category` are stored trimmed; `price` is the unit price.
+ * `taxRate` (new, optional): KDV rate in percent when given at registration (absent: 20).
+ */
 export type ProductRegistered = DomainEvent<
   'ProductRegistered',
-  { readonly sku: string; readonly name: string; readonly category: string; readonly price: Money }
+  { readonly sku: string; readonly name: string; readonly category: string; readonly price: Money; readonly taxRate?: number }
 >;
 
 /** A product's unit price changed from `previousPrice` to `price` (same currency). */

@@ -10,6 +10,8 @@ export type ProductState =
       readonly name: string;
       readonly category: string;
       readonly price: Money;
+      /** KDV rate in percent (20 when the registration named none). */
+      readonly taxRate: number;
     };
 
 /** The state of a product stream with no events. */
@@ -19,8 +21,8 @@ export const initialProductState: ProductState = { status: 'none' };
 export function evolveProduct(state: ProductState, event: ProductEvent): ProductState {
   switch (event.type) {
     case 'ProductRegistered': {
-      const { sku, name, category, price } = event.data;
-      return { status: 'registered', sku, name, category, price };
+      const { sku, name, category, price, taxRate } = event.data;
+      return { status: 'registered', sku, name, category, price, taxRate: taxRate ?? 20 };
     }
     case 'ProductPriceChanged':
       return state.status === 'registered' ? { ...state, price: event.data.price } : state;

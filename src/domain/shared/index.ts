@@ -1,3 +1,5 @@
 export * from './money.js';
 export * from './domain-error.js';
 export * from './decider.js';
+export * from './time.js';
+export * from './allocation.js';

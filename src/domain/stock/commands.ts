@@ -6,10 +6,21 @@ export type ReceiveStock = DomainCommand<
   { readonly sku: string; readonly warehouseId: string; readonly quantity: number; readonly reference: string }
 >;
 
-/** Holds `quantity` units (positive integer) of available stock for `orderId`. */
+/**
+ * Holds `quantity` units (positive integer) of available stock for `orderId`, until
+ * `expiresAt` (ISO 8601) when given: the checkout process cancels the unpaid order at that
+ * time and releases the hold (see `ExpireUnpaidOrder` on the order). Reserving the same
+ * quantity again for the same order is a no-op (retry-safe).
+ */
 export type ReserveStock = DomainCommand<
   'ReserveStock',
-  { readonly sku: string; readonly warehouseId: string; readonly orderId: string; readonly quantity: number }
+  {
+    readonly sku: string;
+    readonly warehouseId: string;
+    readonly orderId: string;
+    readonly quantity: number;
+    readonly expiresAt?: string;
+  }
 >;
 
 /** Gives back the whole reservation held for `orderId`; `reason` is free text (e.g. `order-cancelled`). */
@@ -18,11 +29,59 @@ export type ReleaseStock = DomainCommand<
   { readonly sku: string; readonly warehouseId: string; readonly orderId: string; readonly reason: string }
 >;
 
-/** Ships the whole reservation held for `orderId`: removes it and the same quantity from on-hand stock. */
+/** Commits the whole reservation held for `orderId` on shipment: removes it and the same quantity from on-hand stock. */
 export type ShipStock = DomainCommand<
   'ShipStock',
   { readonly sku: string; readonly warehouseId: string; readonly orderId: string }
 >;
 
+/**
+ * Corrects on-hand stock by `quantity` (a non-zero integer: + found, − lost/damaged) for
+ * `reason` (non-empty, e.g. `stock-count`, `damaged`), `reference` (e.g. the count sheet).
+ */
+export type AdjustStock = DomainCommand<
+  'AdjustStock',
+  { readonly sku: string; readonly warehouseId: string; readonly quantity: number; readonly reason: string; readonly reference: string }
+>;
+
+/**
+ * Puts `quantity` units of a shipped order back on hand (a customer return, `returnId`).
+ * At most what the order shipped from here minus what it returned; idempotent per `returnId`.
+ */
+export type ReturnStock = DomainCommand<
+  'ReturnStock',
+  { readonly sku: string; readonly warehouseId: string; readonly orderId: string; readonly quantity: number; readonly returnId: string }
+>;
+
+/** The sending half of transfer `transferId`: `quantity` available units leave for `toWarehouseId`. Idempotent per transfer. */
+export type TransferStockOut = DomainCommand<
+  'TransferStockOut',
+  { readonly sku: string; readonly warehouseId: string; readonly transferId: string; readonly toWarehouseId: string; readonly quantity: number }
+>;
+
+/** The receiving half of transfer `transferId`: `quantity` units arrive from `fromWarehouseId`. Idempotent per transfer. */
+export type TransferStockIn = DomainCommand<
+  'TransferStockIn',
+  { readonly sku: string; readonly warehouseId: string; readonly transferId: string; readonly fromWarehouseId: string; readonly quantity: number }
+>;
+
+/**
+ * Sets the low-stock threshold of this SKU in this warehouse (a whole number ≥ 0) and turns
+ * stock alerts on: available ≤ threshold is low, 0 is out of stock.
+ */
+export type SetStockThreshold = DomainCommand<
+  'SetStockThreshold',
+  { readonly sku: string; readonly warehouseId: string; readonly lowStock: number }
+>;
+
 /** Every command the stock decider accepts. */
-export type StockCommand = ReceiveStock | ReserveStock | ReleaseStock | ShipStock;
+export type StockCommand =
+  | ReceiveStock
+  | ReserveStock
+  | ReleaseStock
+  | ShipStock
+  | AdjustStock
+  | ReturnStock
+  | TransferStockOut
+  | TransferStockIn
+  | SetStockThreshold;

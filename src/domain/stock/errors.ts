@@ -6,6 +6,13 @@ export const stockErrorCodes = [
   'insufficient-stock',
   'reservation-exists',
   'reservation-not-found',
+  'invalid-reason',
+  'invalid-adjustment',
+  'invalid-threshold',
+  'invalid-time',
+  'invalid-transfer',
+  'transfer-exists',
+  'return-exceeds-shipped',
 ] as const;
 
 /** One of `stockErrorCodes`. */
@@ -46,4 +53,43 @@ export function reservationNotFound(sku: string, warehouseId: string, orderId: s
     'conflict',
     { sku, warehouseId, orderId },
   );
+}
+
+/** 422 `invalid-reason`: an adjustment reason must be non-empty after trim. */
+export function invalidReason(): DomainError {
+  return new DomainError('invalid-reason', 'an adjustment needs a reason', 'unprocessable', {});
+}
+
+/** 422 `invalid-adjustment`: an adjustment quantity must be a non-zero safe integer. */
+export function invalidAdjustment(quantity: number): DomainError {
+  return new DomainError('invalid-adjustment', `adjustment must be a non-zero whole number, got ${quantity}`, 'unprocessable', { quantity });
+}
+
+/** 422 `invalid-threshold`: a low-stock threshold must be a whole number ≥ 0. */
+export function invalidThreshold(lowStock: number): DomainError {
+  return new DomainError('invalid-threshold', `threshold must be a whole number ≥ 0, got ${lowStock}`, 'unprocessable', { lowStock });
+}
+
+/** 422 `invalid-time`: a reservation expiry is not an ISO 8601 instant with an offset. */
+export function invalidTime(field: string, value: string): DomainError {
+  return new DomainError('invalid-time', `${field} must be an ISO 8601 time with an offset, got ${value}`, 'unprocessable', { field, value });
+}
+
+/** 422 `invalid-transfer`: a warehouse cannot transfer to itself. */
+export function invalidTransfer(warehouseId: string): DomainError {
+  return new DomainError('invalid-transfer', `warehouse ${warehouseId} cannot transfer to itself`, 'unprocessable', { warehouseId });
+}
+
+/** 409 `transfer-exists`: transfer `transferId` is recorded here with other figures. */
+export function transferExists(transferId: string): DomainError {
+  return new DomainError('transfer-exists', `transfer ${transferId} already exists with other figures`, 'conflict', { transferId });
+}
+
+/** 409 `return-exceeds-shipped`: more units returned than the order shipped from here (details: returnable, requested). */
+export function returnExceedsShipped(orderId: string, returnable: number, requested: number): DomainError {
+  return new DomainError('return-exceeds-shipped', `order ${orderId} can return ${returnable} units here, ${requested} requested`, 'conflict', {
+    orderId,
+    returnable,
+    requested,
+  });
 }

@@ -8,6 +8,7 @@ export type * from './commands.js';
 export * from './events.js';
 export * from './state.js';
 export * from './decide.js';
+export * from './allocation.js';
 export * as stockErrors from './errors.js';
 export { stockErrorCodes, type StockErrorCode } from './errors.js';
 

@@ -2,8 +2,11 @@ import type { StockEvent } from './events.js';
 
 /**
  * One SKU in one warehouse. Counts are whole units. `reserved` is the sum of
- * `reservations` (orderId → units held). A stream with no events has empty ids and
- * zero counts; there is no status field (stock that never arrived simply has none available).
+ * `reservations` (orderId → units held); `reservationExpiry` holds each hold's expiry when
+ * it has one. `shipped`/`returned` count units per order (for returns); `transfers` maps
+ * transfer ids seen here to their direction and quantity; `returns` maps return ids to units.
+ * `lowStock` is the alert threshold, undefined until set (no alerts before).
+ * A stream with no events has empty ids and zero counts; stock that never arrived simply has none available.
  */
 export interface StockState {
   readonly sku: string;
@@ -11,51 +14,137 @@ export interface StockState {
   readonly onHand: number;
   readonly reserved: number;
   readonly reservations: Readonly<Record<string, number>>;
+  readonly reservationExpiry: Readonly<Record<string, string>>;
+  readonly shipped: Readonly<Record<string, number>>;
+  readonly returned: Readonly<Record<string, number>>;
+  readonly returns: Readonly<Record<string, number>>;
+  readonly transfers: Readonly<Record<string, { readonly direction: 'out' | 'in'; readonly quantity: number; readonly counterpart: string }>>;
+  readonly lowStock: number | undefined;
 }
 
 /** The state of a stock stream with no events. */
-export const initialStockState: StockState = { sku: '', warehouseId: '', onHand: 0, reserved: 0, reservations: {} };
+export const initialStockState: StockState = {
+  sku: '',
+  warehouseId: '',
+  onHand: 0,
+  reserved: 0,
+  reservations: {},
+  reservationExpiry: {},
+  shipped: {},
+  returned: {},
+  returns: {},
+  transfers: {},
+  lowStock: undefined,
+};
+
+/** Where available stock stands against the threshold; `untracked` while no threshold is set. */
+export type StockLevel = 'untracked' | 'ok' | 'low' | 'out';
 
 /** Units that can still be reserved: onHand − reserved. */
 export function availableStock(state: StockState): number {
   return state.onHand - state.reserved;
 }
 
+/** `out` at 0 available, `low` at or below the threshold, else `ok`; `untracked` without a threshold. */
+export function stockLevel(state: StockState): StockLevel {
+  if (state.lowStock === undefined) return 'untracked';
+  const available = availableStock(state);
+  if (available <= 0) return 'out';
+  return available <= state.lowStock ? 'low' : 'ok';
+}
+
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** The units reserved for `orderId`, or undefined when it holds none (own keys only). */
 export function reservationOf(state: StockState, orderId: string): number | undefined {
-  return Object.hasOwn(state.reservations, orderId) ? state.reservations[orderId] : undefined;
+  return own(state.reservations, orderId);
+}
+
+/** Units shipped for `orderId` from here and not yet returned. */
+export function returnableFor(state: StockState, orderId: string): number {
+  return (own(state.shipped, orderId) ?? 0) - (own(state.returned, orderId) ?? 0);
+}
+
+/** The transfer `transferId` as recorded here, if any. */
+export function transferOf(state: StockState, transferId: string): StockState['transfers'][string] | undefined {
+  return own(state.transfers, transferId);
+}
+
+/** Units already put back for return `returnId`, if any. */
+export function returnOf(state: StockState, returnId: string): number | undefined {
+  return own(state.returns, returnId);
 }
 
 /**
  * The stock state after one event. Counts are recomputed from the event's quantity;
- * the "after" figures in events are for projections. Total: never throws.
+ * the "after" figures in events are for projections. Alert events change nothing. Total: never throws.
  */
 export function evolveStock(state: StockState, event: StockEvent): StockState {
   const { sku, warehouseId } = event.data;
+  const base = { ...state, sku, warehouseId };
   switch (event.type) {
     case 'StockReceived':
-      return { ...state, sku, warehouseId, onHand: state.onHand + event.data.quantity };
-    case 'StockReserved':
+      return { ...base, onHand: state.onHand + event.data.quantity };
+    case 'StockReserved': {
+      const { orderId, quantity, expiresAt } = event.data;
       return {
-        ...state,
-        sku,
-        warehouseId,
-        reserved: state.reserved + event.data.quantity,
-        reservations: { ...state.reservations, [event.data.orderId]: event.data.quantity },
+        ...base,
+        reserved: state.reserved + quantity,
+        reservations: { ...state.reservations, [orderId]: quantity },
+        reservationExpiry: expiresAt === undefined ? state.reservationExpiry : { ...state.reservationExpiry, [orderId]: expiresAt },
       };
+    }
     case 'StockReleased':
-      return { ...dropReservation(state, event.data.orderId, event.data.quantity), sku, warehouseId };
-    case 'StockShipped':
+      return { ...dropReservation(base, event.data.orderId, event.data.quantity) };
+    case 'StockShipped': {
+      const { orderId, quantity } = event.data;
       return {
-        ...dropReservation(state, event.data.orderId, event.data.quantity),
-        sku,
-        warehouseId,
-        onHand: state.onHand - event.data.quantity,
+        ...dropReservation(base, orderId, quantity),
+        onHand: state.onHand - quantity,
+        shipped: { ...state.shipped, [orderId]: (own(state.shipped, orderId) ?? 0) + quantity },
       };
+    }
+    case 'StockAdjusted':
+      return { ...base, onHand: state.onHand + event.data.quantity };
+    case 'StockReturned': {
+      const { orderId, quantity, returnId } = event.data;
+      return {
+        ...base,
+        onHand: state.onHand + quantity,
+        returned: { ...state.returned, [orderId]: (own(state.returned, orderId) ?? 0) + quantity },
+        returns: { ...state.returns, [returnId]: quantity },
+      };
+    }
+    case 'StockTransferredOut': {
+      const { transferId, quantity, toWarehouseId } = event.data;
+      return {
+        ...base,
+        onHand: state.onHand - quantity,
+        transfers: { ...state.transfers, [transferId]: { direction: 'out', quantity, counterpart: toWarehouseId } },
+      };
+    }
+    case 'StockTransferredIn': {
+      const { transferId, quantity, fromWarehouseId } = event.data;
+      return {
+        ...base,
+        onHand: state.onHand + quantity,
+        transfers: { ...state.transfers, [transferId]: { direction: 'in', quantity, counterpart: fromWarehouseId } },
+      };
+    }
+    case 'StockThresholdSet':
+      return { ...base, lowStock: event.data.lowStock };
+    case 'LowStock':
+    case 'OutOfStock':
+    case 'BackInStock':
+    case 'LowStockCleared':
+      return base;
   }
 }
 
 function dropReservation(state: StockState, orderId: string, quantity: number): StockState {
   const { [orderId]: _dropped, ...reservations } = state.reservations;
-  return { ...state, reserved: state.reserved - quantity, reservations };
+  const { [orderId]: _expiry, ...reservationExpiry } = state.reservationExpiry;
+  return { ...state, reserved: state.reserved - quantity, reservations, reservationExpiry };
 }

@@ -10,6 +10,18 @@ export const walletErrorCodes = [
   'amount-out-of-range',
   'insufficient-funds',
   'refund-exceeds-payment',
+  'wallet-frozen',
+  'invalid-reason',
+  'invalid-time',
+  'bonus-already-expired',
+  'bonus-lot-exists',
+  'request-exists',
+  'request-not-found',
+  'request-not-pending',
+  'invalid-destination',
+  'invalid-transfer',
+  'transfer-exists',
+  'transfer-not-found',
 ] as const;
 
 /** One of `walletErrorCodes`. */
@@ -52,7 +64,7 @@ export function amountOutOfRange(balance: Money, requested: Money): DomainError 
   return new DomainError('amount-out-of-range', 'balance would be too large', 'unprocessable', { balance, requested });
 }
 
-/** 409 `insufficient-funds`: the balance is below the debit (details: balance, requested as Money). */
+/** 409 `insufficient-funds`: the usable balance is below the amount (details: balance, requested as Money; for a debit the balance counts unexpired bonus). */
 export function insufficientFunds(walletId: string, balance: Money, requested: Money): DomainError {
   return new DomainError(
     'insufficient-funds',
@@ -70,4 +82,68 @@ export function refundExceedsPayment(orderId: string, paid: Money, requested: Mo
     'conflict',
     { orderId, paid, requested },
   );
+}
+
+/** 409 `wallet-frozen`: a frozen wallet takes nothing in and gives nothing out (refunds, releases and reversals excepted). */
+export function walletFrozen(walletId: string): DomainError {
+  return new DomainError('wallet-frozen', `wallet ${walletId} is frozen`, 'conflict', { walletId });
+}
+
+/** 422 `invalid-reason`: a reason (freeze, rejection, bonus, reversal) must be non-empty after trim. */
+export function invalidReason(field: string): DomainError {
+  return new DomainError('invalid-reason', `${field} must not be empty`, 'unprocessable', { field });
+}
+
+/** 422 `invalid-time`: a time is not an ISO 8601 instant with an offset. */
+export function invalidTime(field: string, value: string): DomainError {
+  return new DomainError('invalid-time', `${field} must be an ISO 8601 time with an offset, got ${value}`, 'unprocessable', { field, value });
+}
+
+/** 422 `bonus-already-expired`: a bonus lot's expiry is not after the time it is granted at. */
+export function bonusAlreadyExpired(lotId: string, expiresAt: string, at: string): DomainError {
+  return new DomainError('bonus-already-expired', `bonus lot ${lotId} expires at ${expiresAt}, not after ${at}`, 'unprocessable', {
+    lotId,
+    expiresAt,
+    at,
+  });
+}
+
+/** 409 `bonus-lot-exists`: a lot with this id was granted before with other figures. */
+export function bonusLotExists(lotId: string): DomainError {
+  return new DomainError('bonus-lot-exists', `bonus lot ${lotId} was already granted`, 'conflict', { lotId });
+}
+
+/** 409 `request-exists`: a top-up or withdrawal request with this id exists with other figures. */
+export function requestExists(requestId: string): DomainError {
+  return new DomainError('request-exists', `request ${requestId} already exists`, 'conflict', { requestId });
+}
+
+/** 409 `request-not-found`: no top-up or withdrawal request with this id in this wallet. */
+export function requestNotFound(requestId: string): DomainError {
+  return new DomainError('request-not-found', `no request ${requestId} in this wallet`, 'conflict', { requestId });
+}
+
+/** 409 `request-not-pending`: the request was already decided the other way (details: status). */
+export function requestNotPending(requestId: string, status: string): DomainError {
+  return new DomainError('request-not-pending', `request ${requestId} is ${status}`, 'conflict', { requestId, status });
+}
+
+/** 422 `invalid-destination`: a withdrawal destination (IBAN) must be non-empty. */
+export function invalidDestination(): DomainError {
+  return new DomainError('invalid-destination', 'a withdrawal needs a destination account', 'unprocessable', {});
+}
+
+/** 422 `invalid-transfer`: a wallet cannot transfer to itself. */
+export function invalidTransfer(walletId: string): DomainError {
+  return new DomainError('invalid-transfer', `wallet ${walletId} cannot transfer to itself`, 'unprocessable', { walletId });
+}
+
+/** 409 `transfer-exists`: a transfer with this id was recorded here with other figures. */
+export function transferExists(transferId: string): DomainError {
+  return new DomainError('transfer-exists', `transfer ${transferId} already exists with other figures`, 'conflict', { transferId });
+}
+
+/** 409 `transfer-not-found`: no sent transfer with this id in this wallet. */
+export function transferNotFound(transferId: string): DomainError {
+  return new DomainError('transfer-not-found', `no transfer ${transferId} was sent from this wallet`, 'conflict', { transferId });
 }

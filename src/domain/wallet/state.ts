@@ -1,9 +1,49 @@
-import type { WalletEvent } from './events.js';
+import { instantOf } from '../shared/index.js';
+import type { BonusLotAmount, WalletEvent } from './events.js';
+
+/** A bonus lot still holding `remaining` minor units, spendable until `expiresAt` (ISO 8601, exclusive). */
+export interface BonusLot {
+  readonly lotId: string;
+  readonly remaining: number;
+  readonly expiresAt: string;
+}
+
+/** What an order has paid from this wallet, net of refunds: the main part and each bonus lot's part. */
+export interface WalletOrderPayment {
+  readonly main: number;
+  readonly bonus: readonly { readonly lotId: string; readonly amount: number; readonly expiresAt: string }[];
+}
+
+/** A top-up request and where it is. */
+export interface TopUpRequest {
+  readonly amount: number;
+  readonly status: 'pending' | 'approved' | 'rejected';
+}
+
+/** A withdrawal request and where it is (`pending`: its amount is held). */
+export interface WithdrawalRequest {
+  readonly amount: number;
+  readonly status: 'pending' | 'paid-out' | 'rejected';
+}
+
+/** One side of a transfer as this wallet saw it. */
+export interface TransferRecord {
+  readonly direction: 'sent' | 'received';
+  readonly amount: number;
+  readonly counterparty: string;
+  readonly reversed: boolean;
+}
 
 /**
- * A customer wallet. `balance` is in minor units of `currency` and never negative.
- * `paidByOrder` maps orderId → minor units debited for it minus those refunded.
- * Before it is opened, ids and currency are empty strings and the balance is 0.
+ * A customer wallet; every figure in minor units of `currency`, none ever negative:
+ * - `balance`: the main balance available to spend, withdraw or transfer (held amounts excluded);
+ * - `bonusLots`: unexpired-or-not-yet-swept bonus lots with something left, in spending order
+ *   (soonest expiry first, then grant order);
+ * - `held`: Σ of pending withdrawals;
+ * - `paidByOrder`: orderId → minor units paid for it from this wallet net of refunds (main + bonus);
+ * - `orderPayments`: the same split by main balance and bonus lot, for refunds;
+ * - `applied`: ids of idempotent movements already applied (`credit:<id>`, `payment:<id>`, `refund:<id>`).
+ * Before it is opened, ids and currency are empty strings and every figure is 0.
  */
 export interface WalletState {
   readonly status: 'none' | 'open';
@@ -11,7 +51,15 @@ export interface WalletState {
   readonly customerId: string;
   readonly currency: string;
   readonly balance: number;
+  readonly bonusLots: readonly BonusLot[];
+  readonly held: number;
+  readonly frozen: boolean;
   readonly paidByOrder: Readonly<Record<string, number>>;
+  readonly orderPayments: Readonly<Record<string, WalletOrderPayment>>;
+  readonly topUps: Readonly<Record<string, TopUpRequest>>;
+  readonly withdrawals: Readonly<Record<string, WithdrawalRequest>>;
+  readonly transfers: Readonly<Record<string, TransferRecord>>;
+  readonly applied: Readonly<Record<string, true>>;
 }
 
 /** The state of a wallet stream with no events. */
@@ -21,17 +69,89 @@ export const initialWalletState: WalletState = {
   customerId: '',
   currency: '',
   balance: 0,
+  bonusLots: [],
+  held: 0,
+  frozen: false,
   paidByOrder: {},
+  orderPayments: {},
+  topUps: {},
+  withdrawals: {},
+  transfers: {},
+  applied: {},
 };
+
+/** `record[key]` for own keys only (ids such as "hasOwnProperty" or "__proto__" are data, not prototype members). */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
 
 /** Minor units `orderId` still has paid from this wallet (0 when none; own keys only). */
 export function paidForOrder(state: WalletState, orderId: string): number {
-  return Object.hasOwn(state.paidByOrder, orderId) ? (state.paidByOrder[orderId] ?? 0) : 0;
+  return own(state.paidByOrder, orderId) ?? 0;
+}
+
+/** Σ of the bonus lots' remaining amounts (whether or not past expiry: a sweep drops those). */
+export function bonusBalanceOf(state: WalletState): number {
+  return state.bonusLots.reduce((s, lot) => s + lot.remaining, 0);
+}
+
+/** The spendable balance: main balance + bonus balance (what `balance` in events reports). */
+export function spendableBalance(state: WalletState): number {
+  return state.balance + bonusBalanceOf(state);
+}
+
+/** Bonus lots whose expiry is at or before `now` (ISO 8601), in spending order. */
+export function expiredLots(state: WalletState, now: string): readonly BonusLot[] {
+  const at = instantOf(now);
+  if (at === undefined) return [];
+  return state.bonusLots.filter((lot) => (instantOf(lot.expiresAt) ?? Number.NEGATIVE_INFINITY) <= at);
+}
+
+/** Orders lots by expiry, then by the order they were granted in (stable sort keeps it). */
+function sortLots(lots: readonly BonusLot[]): BonusLot[] {
+  return [...lots].sort((a, b) => (instantOf(a.expiresAt) ?? 0) - (instantOf(b.expiresAt) ?? 0));
+}
+
+function withLotDelta(lots: readonly BonusLot[], parts: readonly BonusLotAmount[], sign: 1 | -1): BonusLot[] {
+  let next = [...lots];
+  for (const part of parts) {
+    const existing = next.find((l) => l.lotId === part.lotId);
+    if (existing) {
+      next = next.map((l) => (l.lotId === part.lotId ? { ...l, remaining: l.remaining + sign * part.amount.minor } : l));
+    } else if (sign > 0) {
+      next.push({ lotId: part.lotId, remaining: part.amount.minor, expiresAt: part.expiresAt });
+    }
+  }
+  return sortLots(next.filter((l) => l.remaining > 0));
+}
+
+function orderPaymentOf(state: WalletState, orderId: string): WalletOrderPayment {
+  return own(state.orderPayments, orderId) ?? { main: 0, bonus: [] };
+}
+
+function mergeBonusParts(
+  current: WalletOrderPayment['bonus'],
+  parts: readonly BonusLotAmount[],
+  sign: 1 | -1,
+): WalletOrderPayment['bonus'] {
+  let next = [...current];
+  for (const part of parts) {
+    const found = next.find((b) => b.lotId === part.lotId);
+    next = found
+      ? next.map((b) => (b.lotId === part.lotId ? { ...b, amount: b.amount + sign * part.amount.minor } : b))
+      : [...next, { lotId: part.lotId, amount: sign * part.amount.minor, expiresAt: part.expiresAt }];
+  }
+  return next.filter((b) => b.amount > 0);
+}
+
+function mark(state: WalletState, key: string | undefined): Readonly<Record<string, true>> {
+  return key === undefined ? state.applied : { ...state.applied, [key]: true };
 }
 
 /**
- * The wallet state after one event. The balance moves by each event's amount; the
- * `balance` figure in events is for projections. Total: never throws.
+ * The wallet state after one event. Figures move by each event's amounts (the balance
+ * figures inside events are for projections). Events written before bonus lots existed
+ * (no `fromMain`/`toMain`) moved the main balance only. Total: never throws.
  */
 export function evolveWallet(state: WalletState, event: WalletEvent): WalletState {
   switch (event.type) {
@@ -40,19 +160,109 @@ export function evolveWallet(state: WalletState, event: WalletEvent): WalletStat
       return { ...initialWalletState, status: 'open', walletId, customerId, currency };
     }
     case 'WalletCredited':
-      return { ...state, balance: state.balance + event.data.amount.minor };
-    case 'WalletDebited':
-      return withPayment(state, event.data.orderId, event.data.amount.minor);
-    case 'WalletRefunded':
-      return withPayment(state, event.data.orderId, -event.data.amount.minor);
+      return {
+        ...state,
+        balance: state.balance + event.data.amount.minor,
+        applied: mark(state, event.data.creditId === undefined ? undefined : `credit:${event.data.creditId}`),
+        topUps:
+          event.data.reason === 'top-up' && own(state.topUps, event.data.reference)?.status === 'pending'
+            ? { ...state.topUps, [event.data.reference]: { amount: event.data.amount.minor, status: 'approved' } }
+            : state.topUps,
+      };
+    case 'WalletDebited': {
+      const { orderId, amount } = event.data;
+      const fromBonus = event.data.fromBonus ?? [];
+      const fromMain = event.data.fromMain?.minor ?? amount.minor;
+      const paid = orderPaymentOf(state, orderId);
+      return {
+        ...state,
+        balance: state.balance - fromMain,
+        bonusLots: withLotDelta(state.bonusLots, fromBonus, -1),
+        paidByOrder: { ...state.paidByOrder, [orderId]: paidForOrder(state, orderId) + amount.minor },
+        orderPayments: { ...state.orderPayments, [orderId]: { main: paid.main + fromMain, bonus: mergeBonusParts(paid.bonus, fromBonus, 1) } },
+        applied: mark(state, event.data.paymentId === undefined ? undefined : `payment:${event.data.paymentId}`),
+      };
+    }
+    case 'WalletRefunded': {
+      const { orderId, amount } = event.data;
+      const toBonus = event.data.toBonus ?? [];
+      const toMain = event.data.toMain?.minor ?? amount.minor;
+      const paid = orderPaymentOf(state, orderId);
+      return {
+        ...state,
+        balance: state.balance + toMain,
+        bonusLots: withLotDelta(state.bonusLots, toBonus, 1),
+        paidByOrder: { ...state.paidByOrder, [orderId]: paidForOrder(state, orderId) - amount.minor },
+        orderPayments: {
+          ...state.orderPayments,
+          [orderId]: { main: Math.max(0, paid.main - toMain), bonus: mergeBonusParts(paid.bonus, toBonus, -1) },
+        },
+        applied: mark(state, event.data.refundId === undefined ? undefined : `refund:${event.data.refundId}`),
+      };
+    }
+    case 'WalletTopUpRequested':
+      return { ...state, topUps: { ...state.topUps, [event.data.requestId]: { amount: event.data.amount.minor, status: 'pending' } } };
+    case 'WalletTopUpRejected':
+      return { ...state, topUps: { ...state.topUps, [event.data.requestId]: { amount: event.data.amount.minor, status: 'rejected' } } };
+    case 'WalletBonusGranted': {
+      const { lotId, amount, expiresAt } = event.data;
+      return {
+        ...state,
+        bonusLots: sortLots([...state.bonusLots, { lotId, remaining: amount.minor, expiresAt }]),
+        applied: mark(state, `lot:${lotId}`),
+      };
+    }
+    case 'WalletBonusExpired':
+      return { ...state, bonusLots: state.bonusLots.filter((l) => l.lotId !== event.data.lotId) };
+    case 'WalletWithdrawalRequested':
+      return {
+        ...state,
+        balance: state.balance - event.data.amount.minor,
+        held: state.held + event.data.amount.minor,
+        withdrawals: { ...state.withdrawals, [event.data.requestId]: { amount: event.data.amount.minor, status: 'pending' } },
+      };
+    case 'WalletWithdrawalPaidOut':
+      return {
+        ...state,
+        held: state.held - event.data.amount.minor,
+        withdrawals: { ...state.withdrawals, [event.data.requestId]: { amount: event.data.amount.minor, status: 'paid-out' } },
+      };
+    case 'WalletWithdrawalRejected':
+      return {
+        ...state,
+        balance: state.balance + event.data.amount.minor,
+        held: state.held - event.data.amount.minor,
+        withdrawals: { ...state.withdrawals, [event.data.requestId]: { amount: event.data.amount.minor, status: 'rejected' } },
+      };
+    case 'WalletTransferSent':
+      return {
+        ...state,
+        balance: state.balance - event.data.amount.minor,
+        transfers: {
+          ...state.transfers,
+          [event.data.transferId]: { direction: 'sent', amount: event.data.amount.minor, counterparty: event.data.toWalletId, reversed: false },
+        },
+      };
+    case 'WalletTransferReceived':
+      return {
+        ...state,
+        balance: state.balance + event.data.amount.minor,
+        transfers: {
+          ...state.transfers,
+          [event.data.transferId]: { direction: 'received', amount: event.data.amount.minor, counterparty: event.data.fromWalletId, reversed: false },
+        },
+      };
+    case 'WalletTransferReversed': {
+      const sent = own(state.transfers, event.data.transferId);
+      return {
+        ...state,
+        balance: state.balance + event.data.amount.minor,
+        transfers: sent ? { ...state.transfers, [event.data.transferId]: { ...sent, reversed: true } } : state.transfers,
+      };
+    }
+    case 'WalletFrozen':
+      return { ...state, frozen: true };
+    case 'WalletUnfrozen':
+      return { ...state, frozen: false };
   }
-}
-
-/** Moves `delta` minor units from the balance to `orderId`'s paid amount (negative: back). */
-function withPayment(state: WalletState, orderId: string, delta: number): WalletState {
-  return {
-    ...state,
-    balance: state.balance - delta,
-    paidByOrder: { ...state.paidByOrder, [orderId]: paidForOrder(state, orderId) + delta },
-  };
 }

@@ -1,16 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
 import type { CommandContext } from '../../application/command-context.js';
 import type { CommandResult } from '../../application/command-handler.js';
 import * as commerce from '../../application/commerce/index.js';
 import { formatPosition } from '../../application/ports/event-store.js';
-import type { Principal, Role } from './auth.js';
+import { CheckoutProcessManager } from '../../application/process-managers/checkout/index.js';
+import { orderDecider } from '../../domain/order/index.js';
+import { isAdmin, type Principal, type Role } from './auth.js';
 import * as bodies from './command-schemas.js';
 import { commandContext } from './context.js';
 import type { HttpDependencies } from './deps.js';
 import { authenticate, principalOf, requireRoles } from './guard.js';
-import { assertActsFor, assertOwnsBasket, assertOwnsOrder } from './ownership.js';
+import { assertActsFor, assertHeldGuestBasket, assertOwnsBasket, assertOwnsOrder } from './ownership.js';
 import { HttpProblem, problem } from './problems.js';
 import { parseInput } from './validation.js';
 
@@ -52,6 +54,16 @@ interface CommandRoute<S extends z.ZodType> {
   readonly run: (call: CommandCall<z.output<S>>) => Promise<CommandResponse>;
 }
 
+/**
+ * An id the request did not give, derived from the command id (`Idempotency-Key` or a fresh
+ * UUID) and what it names, UUID-shaped: a retried request with the same key names the same
+ * order, transfer, request…, so it resumes instead of starting another.
+ */
+export function derivedId(context: CommandContext, kind: string): string {
+  const hex = createHash('sha256').update(`${context.tenantId}\u0000${context.commandId}\u0000${kind}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 const ADMIN: readonly Role[] = ['admin'];
 const CUSTOMER_OR_ADMIN: readonly Role[] = ['customer', 'admin'];
 
@@ -72,6 +84,10 @@ function post<S extends z.ZodType>(instance: FastifyInstance, deps: HttpDependen
  * 409/422 domain rejections (type = the rule's code), 409 `concurrency-conflict`, 500.
  */
 export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps) => {
+  // One checkout process manager for the server: its per-stream queue keeps concurrent
+  // checkouts of one SKU from retrying in a herd (see CheckoutManagerOptions.queuePerStream).
+  const manager = new CheckoutProcessManager(deps.handler);
+  const processes = { manager };
   instance.addHook('onRequest', authenticate(deps.config));
   instance.addHook('preValidation', async (request) => {
     if (request.body === undefined) {
@@ -119,7 +135,7 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     body: bodies.openBasketBody,
     run: async ({ deps, principal, context, input }) => {
       assertActsFor(principal, input.customerId);
-      const basketId = input.basketId ?? randomUUID();
+      const basketId = input.basketId ?? derivedId(context, 'basket');
       const result = await commerce.openBasket(deps.handler, context, { ...input, basketId });
       return { ...commandResponse(result), basketId };
     },
@@ -157,16 +173,16 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     body: bodies.checkOutBody,
     run: async ({ deps, principal, context, input }) => {
       await assertOwnsBasket(deps.handler, principal, input.basketId);
-      const orderId = input.orderId ?? randomUUID();
-      const result = await commerce.checkout(deps.handler, context, { ...input, orderId });
-      return { ...commandResponse(result.order), orderId, confirmed: result.confirmed, total: result.total };
+      const orderId = input.orderId ?? derivedId(context, 'order');
+      const result = await commerce.checkout(deps.handler, context, { ...input, orderId }, processes);
+      return { ...commandResponse(result.order), orderId, confirmed: result.confirmed, status: result.status, total: result.total };
     },
   });
   post(instance, deps, {
     path: '/orders/confirm-payment',
     roles: ADMIN,
     body: bodies.confirmPaymentBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.confirmOrderPayment(deps.handler, context, input)),
+    run: async ({ deps, context, input }) => commandResponse(await commerce.confirmOrderPayment(deps.handler, context, input, processes)),
   });
   post(instance, deps, {
     path: '/orders/ship',
@@ -186,8 +202,245 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     body: bodies.cancelOrderBody,
     run: async ({ deps, principal, context, input }) => {
       await assertOwnsOrder(deps.handler, principal, input.orderId);
-      return commandResponse(await commerce.cancelOrder(deps.handler, context, input));
+      return commandResponse(await commerce.cancelOrder(deps.handler, context, input, processes));
     },
+  });
+  // Stock (admin).
+  post(instance, deps, {
+    path: '/stock/adjust',
+    roles: ADMIN,
+    body: bodies.adjustStockBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.adjustStock(deps.handler, context, input)),
+  });
+  post(instance, deps, {
+    path: '/stock/transfer',
+    roles: ADMIN,
+    body: bodies.transferStockBody,
+    run: async ({ deps, context, input }) => {
+      const transferId = input.transferId ?? derivedId(context, 'stock-transfer');
+      return { ...commandResponse(await commerce.transferStock(deps.handler, context, { ...input, transferId })), transferId };
+    },
+  });
+  post(instance, deps, {
+    path: '/stock/set-threshold',
+    roles: ADMIN,
+    body: bodies.setStockThresholdBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.setStockThreshold(deps.handler, context, input)),
+  });
+
+  // Wallets: customers act for themselves, admins decide.
+  post(instance, deps, {
+    path: '/wallets/request-top-up',
+    roles: CUSTOMER_OR_ADMIN,
+    body: bodies.requestTopUpBody,
+    run: async ({ deps, principal, context, input }) => {
+      assertActsFor(principal, input.customerId);
+      const requestId = input.requestId ?? derivedId(context, 'top-up');
+      return { ...commandResponse(await commerce.requestTopUp(deps.handler, context, { ...input, requestId })), requestId };
+    },
+  });
+  post(instance, deps, {
+    path: '/wallets/approve-top-up',
+    roles: ADMIN,
+    body: bodies.walletRequestBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.decideTopUp(deps.handler, context, { ...input, approve: true })),
+  });
+  post(instance, deps, {
+    path: '/wallets/reject-top-up',
+    roles: ADMIN,
+    body: bodies.rejectWalletRequestBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.decideTopUp(deps.handler, context, { ...input, approve: false })),
+  });
+  post(instance, deps, {
+    path: '/wallets/grant-bonus',
+    roles: ADMIN,
+    body: bodies.grantBonusBody,
+    run: async ({ deps, context, input }) => {
+      const lotId = input.lotId ?? derivedId(context, 'bonus-lot');
+      return { ...commandResponse(await commerce.grantBonus(deps.handler, context, { ...input, lotId })), lotId };
+    },
+  });
+  post(instance, deps, {
+    path: '/wallets/expire-bonus',
+    roles: ADMIN,
+    body: bodies.expireBonusBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.expireBonus(deps.handler, context, { ...input, now: context.occurredAt })),
+  });
+  post(instance, deps, {
+    path: '/wallets/request-withdrawal',
+    roles: CUSTOMER_OR_ADMIN,
+    body: bodies.requestWithdrawalBody,
+    run: async ({ deps, principal, context, input }) => {
+      assertActsFor(principal, input.customerId);
+      const requestId = input.requestId ?? derivedId(context, 'withdrawal');
+      return { ...commandResponse(await commerce.requestWithdrawal(deps.handler, context, { ...input, requestId })), requestId };
+    },
+  });
+  post(instance, deps, {
+    path: '/wallets/approve-withdrawal',
+    roles: ADMIN,
+    body: bodies.walletRequestBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.decideWithdrawal(deps.handler, context, { ...input, approve: true })),
+  });
+  post(instance, deps, {
+    path: '/wallets/reject-withdrawal',
+    roles: ADMIN,
+    body: bodies.rejectWalletRequestBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.decideWithdrawal(deps.handler, context, { ...input, approve: false })),
+  });
+  post(instance, deps, {
+    path: '/wallets/transfer',
+    roles: CUSTOMER_OR_ADMIN,
+    body: bodies.transferBody,
+    run: async ({ deps, principal, context, input }) => {
+      assertActsFor(principal, input.fromCustomerId);
+      const transferId = input.transferId ?? derivedId(context, 'wallet-transfer');
+      return { ...commandResponse(await commerce.transferBetweenWallets(deps.handler, context, { ...input, transferId })), transferId };
+    },
+  });
+  post(instance, deps, {
+    path: '/wallets/freeze',
+    roles: ADMIN,
+    body: bodies.freezeWalletBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.setWalletFrozen(deps.handler, context, { ...input, frozen: true })),
+  });
+  post(instance, deps, {
+    path: '/wallets/unfreeze',
+    roles: ADMIN,
+    body: bodies.unfreezeWalletBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.setWalletFrozen(deps.handler, context, { ...input, frozen: false })),
+  });
+  post(instance, deps, {
+    path: '/gift-cheques/issue',
+    roles: ADMIN,
+    body: bodies.issueGiftChequeBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.issueGiftCheque(deps.handler, context, input)),
+  });
+  post(instance, deps, {
+    path: '/gift-cheques/redeem',
+    roles: CUSTOMER_OR_ADMIN,
+    body: bodies.redeemGiftChequeBody,
+    run: async ({ deps, principal, context, input }) => {
+      assertActsFor(principal, input.customerId);
+      return commandResponse(await commerce.redeemGiftCheque(deps.handler, context, input));
+    },
+  });
+
+  // Baskets: guests, login, coupons, abandonment.
+  post(instance, deps, {
+    path: '/baskets/open-guest',
+    roles: CUSTOMER_OR_ADMIN,
+    body: bodies.openGuestBasketBody,
+    run: async ({ deps, principal, context, input }) => {
+      const guestId = isAdmin(principal) && input.guestId !== undefined ? input.guestId : principal.subject;
+      const basketId = input.basketId ?? derivedId(context, 'basket');
+      const result = await commerce.openGuestBasket(deps.handler, context, { basketId, guestId, currency: input.currency });
+      return { ...commandResponse(result), basketId, guestId };
+    },
+  });
+  post(instance, deps, {
+    path: '/baskets/assign',
+    roles: CUSTOMER_OR_ADMIN,
+    body: bodies.assignBasketBody,
+    run: async ({ deps, principal, context, input }) => {
+      const customerId = input.customerId ?? principal.subject;
+      assertActsFor(principal, customerId);
+      await assertHeldGuestBasket(deps.handler, principal, input.basketId, input.guestId);
+      if (input.customerBasketId !== undefined) await assertOwnsBasket(deps.handler, principal, input.customerBasketId);
+      const result = await commerce.assignGuestBasket(deps.handler, context, {
+        basketId: input.basketId,
+        customerId,
+        ...(input.customerBasketId === undefined ? {} : { customerBasketId: input.customerBasketId }),
+      });
+      return { ...commandResponse(result), basketId: result.basketId };
+    },
+  });
+  post(instance, deps, {
+    path: '/baskets/apply-coupon',
+    roles: CUSTOMER_OR_ADMIN,
+    body: bodies.applyCouponBody,
+    run: async ({ deps, principal, context, input }) => {
+      await assertOwnsBasket(deps.handler, principal, input.basketId);
+      return commandResponse(await commerce.applyCoupon(deps.handler, context, input));
+    },
+  });
+  post(instance, deps, {
+    path: '/baskets/remove-coupon',
+    roles: CUSTOMER_OR_ADMIN,
+    body: bodies.removeCouponBody,
+    run: async ({ deps, principal, context, input }) => {
+      await assertOwnsBasket(deps.handler, principal, input.basketId);
+      return commandResponse(await commerce.removeCoupon(deps.handler, context, input));
+    },
+  });
+  post(instance, deps, {
+    path: '/baskets/abandon',
+    roles: ADMIN,
+    body: bodies.abandonBasketBody,
+    run: async ({ deps, context, input }) =>
+      commandResponse(
+        await commerce.abandonIdleBasket(deps.handler, context, { basketId: input.basketId, now: context.occurredAt, ...(input.idleMinutes === undefined ? {} : { idleMinutes: input.idleMinutes }) }),
+      ),
+  });
+
+  // Orders: payment results, expiry, processing, returns and refunds.
+  post(instance, deps, {
+    path: '/orders/record-payment',
+    roles: ADMIN,
+    body: bodies.recordPaymentBody,
+    run: async ({ deps, context, input }) => {
+      const result = await commerce.recordPaymentResult(deps.handler, context, input, processes);
+      const order = await commerce.loadPlacedOrder(deps.handler, context, input.orderId);
+      return { ...commandResponse(result), status: order.status };
+    },
+  });
+  post(instance, deps, {
+    path: '/orders/expire-unpaid',
+    roles: ADMIN,
+    body: bodies.expireUnpaidBody,
+    run: async ({ deps, context, input }) => {
+      const cancelled = await commerce.expireUnpaidOrder(deps.handler, context, { orderId: input.orderId, now: context.occurredAt }, processes);
+      const loaded = await deps.handler.load(orderDecider, commerce.orderStream(context.tenantId, input.orderId));
+      return { ...commandResponse({ streamId: commerce.orderStream(context.tenantId, input.orderId), revision: loaded.revision, position: loaded.lastPosition, events: [] }), cancelled };
+    },
+  });
+  post(instance, deps, {
+    path: '/orders/start-processing',
+    roles: ADMIN,
+    body: bodies.startProcessingBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.startOrderProcessing(deps.handler, context, input)),
+  });
+  post(instance, deps, {
+    path: '/orders/return-items',
+    roles: ADMIN,
+    body: bodies.returnItemsBody,
+    run: async ({ deps, context, input }) => {
+      const returnId = input.returnId ?? derivedId(context, 'return');
+      return { ...commandResponse(await commerce.returnOrderItems(deps.handler, context, { ...input, returnId })), returnId };
+    },
+  });
+  post(instance, deps, {
+    path: '/orders/refund',
+    roles: ADMIN,
+    body: bodies.refundOrderBody,
+    run: async ({ deps, context, input }) => {
+      const refundId = input.refundId ?? derivedId(context, 'refund');
+      return { ...commandResponse(await commerce.refundOrder(deps.handler, context, { ...input, refundId })), refundId };
+    },
+  });
+
+  // Promotions (admin).
+  post(instance, deps, {
+    path: '/promotions/create',
+    roles: ADMIN,
+    body: bodies.createCampaignBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.createCampaign(deps.handler, context, input)),
+  });
+  post(instance, deps, {
+    path: '/promotions/end',
+    roles: ADMIN,
+    body: bodies.endCampaignBody,
+    run: async ({ deps, context, input }) => commandResponse(await commerce.endCampaign(deps.handler, context, input)),
   });
   return Promise.resolve();
 };

@@ -16,16 +16,33 @@ export function assertActsFor(principal: Principal, customerId: string): void {
 }
 
 /**
- * For a non-admin, loads the basket and checks it is theirs. A basket that does not
- * exist passes: the command itself then answers `basket-not-found`.
- * @throws HttpProblem 403 `forbidden` when the basket belongs to another customer
+ * For a non-admin, loads the basket and checks it is theirs: a customer basket by its
+ * customer id, a guest basket (no customer yet) by its guest session id, both compared with
+ * the token's subject. A basket that does not exist passes: the command itself then answers
+ * `basket-not-found`.
+ * @throws HttpProblem 403 `forbidden` when the basket belongs to someone else
  */
 export async function assertOwnsBasket(handler: CommandHandler, principal: Principal, basketId: string): Promise<void> {
   if (isAdmin(principal)) return;
   const { state } = await handler.load(basketDecider, basketStream(principal.tenantId, basketId));
-  if (state.status !== 'none' && state.customerId !== principal.subject) {
+  if (state.status === 'none') return;
+  const owner = state.customerId === '' ? state.guestId : state.customerId;
+  if (owner !== principal.subject) {
     throw forbidden(`basket ${basketId} belongs to another customer`);
   }
+}
+
+/**
+ * At login, the caller proves they held guest basket `basketId` by naming its guest session
+ * id (which only that session knew). Admins too must name it (it guards the wrong basket).
+ * A basket that does not exist passes (the command answers `basket-not-found`); a basket that
+ * is not a guest's is left to the command (`not-a-guest-basket`).
+ * @throws HttpProblem 403 `forbidden` when the guest session id does not match
+ */
+export async function assertHeldGuestBasket(handler: CommandHandler, principal: Principal, basketId: string, guestId: string): Promise<void> {
+  const { state } = await handler.load(basketDecider, basketStream(principal.tenantId, basketId));
+  if (state.status === 'none' || state.guestId === undefined) return;
+  if (state.guestId !== guestId) throw forbidden(`basket ${basketId} belongs to another guest session`);
 }
 
 /**

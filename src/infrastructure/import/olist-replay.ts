@@ -8,6 +8,7 @@ import { walletDecider } from '../../domain/wallet/index.js';
 import type { OlistDataset, OlistOrder, RowProblem } from './olist/index.js';
 import { OLIST_CURRENCY } from './olist/index.js';
 import { KeyedScheduler } from './keyed-scheduler.js';
+import { CheckoutProcessManager } from '../../application/process-managers/checkout/index.js';
 
 /** One business step of an Olist order, replayed at Olist's own time. */
 type StepKind = 'purchase' | 'approve' | 'ship' | 'deliver' | 'cancel';
@@ -103,8 +104,10 @@ function externalMethod(order: OlistOrder): 'card' | 'boleto' {
  * 2. stock: the sold units are received into the seller's warehouse (warehouse = seller id);
  * 3. wallet: opened on the customer's first order; voucher payments credit it;
  * 4. basket opened (basket id = order id), items added at catalogue price, checked out
- *    with shipping = Σ freight, wallet part = min(vouchers, total), the rest an external
- *    card/boleto payment confirmed at Olist's approval time.
+ *    through the checkout process manager with shipping = Σ freight, wallet part =
+ *    min(vouchers, total), the rest an external card/boleto payment confirmed at Olist's
+ *    approval time (the process waits for it; approval and cancellation are observed by it).
+ * Products are registered with KDV rate 0: Brazilian sales are outside Turkish KDV.
  * Command ids are `olist:<order>:<step>`. Re-running skips orders whose stream exists and
  * transitions already made, so an interrupted import can be resumed.
  * Steps run concurrently through a `KeyedScheduler`: steps touching the same order,
@@ -117,6 +120,7 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
   const steps = dataset.orders.flatMap((o) => stepsOf(o, notes));
   steps.sort((a, b) => a.epochMillis - b.epochMillis || a.rank - b.rank);
   const skippedOrders = new Set<string>();
+  const manager = new CheckoutProcessManager(handler);
   const state = { commands: 0, imported: 0, already: 0, done: 0 };
 
   const context = (order: OlistOrder, step: string, at: string): CommandContext => ({
@@ -134,6 +138,8 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
   async function purchase(order: OlistOrder, at: string): Promise<void> {
     const existing = await handler.load(orderDecider, commerce.orderStream(options.tenantId, order.orderId));
     if (existing.state.status !== 'none') {
+      // A resumed import: finish the order's checkout process if a crash interrupted it (a no-op otherwise).
+      await manager.drive(options.tenantId, order.orderId);
       state.already++;
       return;
     }
@@ -142,7 +148,8 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
       const product = await handler.load(productDecider, commerce.productStream(options.tenantId, item.productId));
       if (product.state.status === 'none') {
         const name = `${item.category.replaceAll('_', ' ')} ${item.productId.slice(0, 8)}`;
-        await run(commerce.registerProduct(handler, ctx, { sku: item.productId, name, category: item.category, price: brl(item.unitPriceMinor) }));
+        // Brazilian sales are outside Turkish KDV: rate 0 (prices are Olist's, tax included in them as sold).
+        await run(commerce.registerProduct(handler, ctx, { sku: item.productId, name, category: item.category, price: brl(item.unitPriceMinor), taxRate: 0 }));
       } else if (product.state.price.minor !== item.unitPriceMinor) {
         await run(commerce.changeProductPrice(handler, ctx, { sku: item.productId, price: brl(item.unitPriceMinor) }));
       }
@@ -177,7 +184,7 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
         ...(walletPart > 0 ? { wallet: brl(walletPart) } : {}),
         external: { method: externalMethod(order), reference: `olist:${order.orderId}`, captured: false },
       },
-    }));
+    }, { manager }));
     state.imported++;
   }
 
@@ -195,7 +202,7 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
         const payments: OrderPayment[] = [];
         if (walletPart > 0) payments.push({ method: 'wallet', amount: brl(walletPart), reference: 'wallet' });
         if (total - walletPart > 0) payments.push({ method: externalMethod(order), amount: brl(total - walletPart), reference: `olist:${order.orderId}` });
-        await run(commerce.confirmOrderPayment(handler, ctx, { orderId: order.orderId, payments }));
+        await run(commerce.confirmOrderPayment(handler, ctx, { orderId: order.orderId, payments }, { manager }));
         return;
       }
       case 'ship':
@@ -206,7 +213,7 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
         return;
       case 'cancel':
         if (status === 'pending' || status === 'confirmed') {
-          await run(commerce.cancelOrder(handler, ctx, { orderId: order.orderId, reason: `olist:${order.status}` }));
+          await run(commerce.cancelOrder(handler, ctx, { orderId: order.orderId, reason: `olist:${order.status}` }, { manager }));
         }
         return;
       case 'purchase':

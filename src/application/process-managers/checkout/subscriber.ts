@@ -1,0 +1,173 @@
+import { orderDecider } from '../../../domain/order/index.js';
+import { DomainError, instantOf } from '../../../domain/shared/index.js';
+import type { CommandHandler } from '../../command-handler.js';
+import { orderStream } from '../../commerce/streams.js';
+import { START, type EventStore, type Position, type RecordedEvent } from '../../ports/event-store.js';
+import type { CheckoutProcessManager} from './manager.js';
+import { eventRef, toObserved } from './manager.js';
+
+/** Options of `CheckoutSubscriber`. */
+export interface CheckoutSubscriberOptions {
+  /** Resume after this `$all` position (default: the start). Earlier positions only re-deliver: the manager dedupes. */
+  readonly from?: Position;
+  /** Events read per page (default 500). */
+  readonly pageSize?: number;
+  /** Called after each page with the position to resume from, to persist it. */
+  readonly onCheckpoint?: (position: Position) => void | Promise<void>;
+  /** Longest a triggered drive may run before the next event is taken (default 30 s). */
+  readonly driveMaxMs?: number;
+}
+
+/** An unpaid order the subscriber knows is waiting for its payment until `paymentDueBy`. */
+export interface AwaitingCheckout {
+  readonly tenantId: string;
+  readonly orderId: string;
+  readonly paymentDueBy: string | null;
+}
+
+const TRIGGERS = new Set(['BasketCheckedOut', 'OrderPaymentCaptured', 'OrderPaymentDeclined', 'OrderPaymentConfirmed', 'OrderCancelled']);
+
+/**
+ * Feeds the checkout process manager from `$all`, at least once: every `BasketCheckedOut` with
+ * terms starts (or resumes) a process, order payment and cancellation events are observed,
+ * and every checkout process event resumes its process (so a process whose runner crashed is
+ * finished by the next subscriber pass). Reading uses the port's `readAll` (gap-safe), paging
+ * from a checkpoint; `catchUp()` reads to the end, `run()` polls until `stop()`.
+ *
+ * It also keeps the processes waiting for payment (from `CheckoutAwaitingPayment` and the
+ * events that end the wait) so a scheduler at the edge can call `expireDue(now)`: each unpaid
+ * order past its `paymentDueBy` gets `ExpireUnpaidOrder { now }` and its process compensates.
+ */
+export class CheckoutSubscriber {
+  private position: Position;
+  private readonly pageSize: number;
+  private readonly awaiting = new Map<string, AwaitingCheckout>();
+  private running = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly handler: CommandHandler,
+    private readonly manager: CheckoutProcessManager,
+    private readonly options: CheckoutSubscriberOptions = {},
+  ) {
+    this.position = options.from ?? START;
+    this.pageSize = options.pageSize ?? 500;
+  }
+
+  /** The position after the last event handled. */
+  get checkpoint(): Position {
+    return this.position;
+  }
+
+  /** The unpaid orders known to be waiting for payment. */
+  get waiting(): readonly AwaitingCheckout[] {
+    return [...this.awaiting.values()];
+  }
+
+  /**
+   * Handles every event after the checkpoint up to the end of `$all`.
+   * @returns the number of events read
+   */
+  async catchUp(): Promise<number> {
+    let read = 0;
+    for (;;) {
+      const page = await this.store.readAll({ after: this.position, maxCount: this.pageSize });
+      if (page.length === 0) return read;
+      await this.handlePage(page);
+      read += page.length;
+      this.position = page.at(-1)!.position;
+      await this.options.onCheckpoint?.(this.position);
+    }
+  }
+
+  /** Catches up, then polls every `pollMs` until `stop()`. */
+  async run(pollMs = 200): Promise<void> {
+    this.running = true;
+    while (this.running) {
+      const read = await this.catchUp();
+      if (read === 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  /** Ends `run()` after its current pass. */
+  stop(): void {
+    this.running = false;
+  }
+
+  /**
+   * Expires every waiting order whose `paymentDueBy` is at or before `now` (ISO 8601, from the
+   * scheduler's clock): `ExpireUnpaidOrder` cancels it (reason `reservation-expired`) unless it
+   * was paid meanwhile, and its process releases the reservations, the coupon and the wallet part.
+   * @returns the ids of the orders cancelled
+   */
+  async expireDue(now: string): Promise<string[]> {
+    const at = instantOf(now);
+    if (at === undefined) throw new Error(`now must be an ISO 8601 time with an offset, got ${now}`);
+    const cancelled: string[] = [];
+    for (const waiting of [...this.awaiting.values()]) {
+      const due = waiting.paymentDueBy === null ? undefined : instantOf(waiting.paymentDueBy);
+      if (due === undefined || due > at) continue;
+      if (await expireOrder(this.handler, this.manager, waiting.tenantId, waiting.orderId, now, this.options.driveMaxMs)) cancelled.push(waiting.orderId);
+      this.awaiting.delete(`${waiting.tenantId}:${waiting.orderId}`);
+    }
+    return cancelled;
+  }
+
+  private async handlePage(page: readonly RecordedEvent[]): Promise<void> {
+    const resume = new Map<string, RecordedEvent>();
+    for (const event of page) {
+      if (event.streamId.startsWith('checkout-')) {
+        this.track(event);
+        resume.set(event.streamId, event);
+      } else if (TRIGGERS.has(event.type)) {
+        await this.manager.handle(event, this.driveOptions());
+      }
+    }
+    for (const event of resume.values()) await this.manager.handle(event, this.driveOptions());
+  }
+
+  private driveOptions() {
+    return { maxMs: this.options.driveMaxMs ?? 30_000 };
+  }
+
+  private track(event: RecordedEvent): void {
+    const orderId = String(event.data.orderId);
+    const key = `${event.metadata.tenantId}:${orderId}`;
+    if (event.type === 'CheckoutAwaitingPayment') {
+      const paymentDueBy = typeof event.data.paymentDueBy === 'string' ? event.data.paymentDueBy : null;
+      this.awaiting.set(key, { tenantId: event.metadata.tenantId, orderId, paymentDueBy });
+    } else if (['CheckoutPaymentCaptured', 'CheckoutCompleted', 'CheckoutFailed', 'CheckoutCompensated'].includes(event.type)) {
+      this.awaiting.delete(key);
+    }
+  }
+}
+
+/**
+ * Sends `ExpireUnpaidOrder { now }` to an order and lets its checkout process react.
+ * @returns whether the order was cancelled by it (false: paid meanwhile, already over, or not due)
+ */
+export async function expireOrder(
+  handler: CommandHandler,
+  manager: CheckoutProcessManager,
+  tenantId: string,
+  orderId: string,
+  now: string,
+  driveMaxMs?: number,
+): Promise<boolean> {
+  const context = { tenantId, actor: 'system:reservation-expiry', correlationId: `expire:${orderId}`, commandId: `expire:${orderId}:${now}`, occurredAt: now };
+  let result;
+  try {
+    result = await handler.handle(orderDecider, orderStream(tenantId, orderId), { type: 'ExpireUnpaidOrder', data: { orderId, now } }, context);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'order-not-expired') return false;
+    throw error;
+  }
+  const cancelled = result.events.find((e) => e.type === 'OrderCancelled');
+  if (!cancelled) return false;
+  const observed = toObserved(cancelled.type, cancelled.data)!;
+  const trigger = { actor: context.actor, correlationId: context.correlationId, at: now };
+  if (await manager.observe(tenantId, orderId, eventRef(result.streamId, result.revision), trigger, observed)) {
+    await manager.drive(tenantId, orderId, driveMaxMs === undefined ? {} : { maxMs: driveMaxMs });
+  }
+  return true;
+}
