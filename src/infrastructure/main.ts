@@ -3,10 +3,12 @@
  *
  * Reads the configuration (a bad variable stops the process with a message naming it),
  * connects to PostgreSQL (`DATABASE_URL`, else an embedded server in `DATA_DIR`), migrates,
- * starts one projector per projection and the HTTP server. SIGINT/SIGTERM stop the server,
+ * starts one projector per projection, the checkout process manager's subscriber and
+ * unpaid-order expiry timer, and the HTTP server. SIGINT/SIGTERM stop the server,
  * then the projectors, then the database, in that order.
  */
 import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { startCheckoutRunner } from './checkout-runner.js';
 import { buildServer } from './http/server.js';
 import { createLogger } from './logger.js';
 import { openRuntime } from './runtime.js';
@@ -15,6 +17,7 @@ async function main(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
   for (const projector of runtime.projectors) projector.start();
+  const checkout = await startCheckoutRunner({ ...runtime, pool: runtime.database.pool, logger, businessTimeZone: config.businessTimeZone });
   const server = await buildServer({ config, db: runtime.database.db, handler: runtime.handler, logger });
   await server.listen({ port: config.port, host: config.host });
 
@@ -24,6 +27,7 @@ async function main(config: Config): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     await server.close();
+    await checkout.stop();
     await runtime.close();
     logger.info('stopped');
     process.exit(0);
