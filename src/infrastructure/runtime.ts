@@ -7,7 +7,7 @@ import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './database/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { migrateToLatest } from './database/migrate.js';
-import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
+import { openEventStore } from './event-store/open-event-store.js';
 
 /** Everything a process (service or CLI) needs, wired; `close()` releases it all. */
 export interface Runtime {
@@ -47,12 +47,14 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     await embedded?.stop();
     throw error;
   }
-  const store = new PostgresEventStore(database.pool);
+  const store = openEventStore(config, database.pool, logger);
   const handler = new CommandHandler(store);
   const projectors = projections.map(
     (projection) =>
       new Projector(store, database.db, projection, {
-        onError: (error, name, after) => logger.error({ err: error, projection: name, after: `${after.commit}/${after.prepare}` }, 'projection stopped'),
+        batchSize: config.projectionBatchSize,
+        batchMs: config.projectionBatchMs,
+        onError: (error, name, after) => logger.error({ err: error, projection: name, after: `${after.commit}/${after.prepare}` }, 'projection batch failed'),
       }),
   );
   return {
@@ -63,6 +65,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     projectors,
     async close() {
       await Promise.all(projectors.map((p) => p.stop()));
+      await store.close();
       await database.close();
       await embedded?.stop();
     },

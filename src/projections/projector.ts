@@ -1,123 +1,247 @@
-import { sql, type Kysely } from 'kysely';
-import { START, comparePositions, formatPosition, type EventStore, type Position } from '../application/ports/event-store.js';
-import type { ReadModelSchema } from '../infrastructure/database/schema.js';
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import { comparePositions, START, type EventStore, type Position } from '../application/ports/event-store.js';
+import { applyBatch, BatchApplyError, CheckpointMovedError, findPoison, isTransient, ProjectionFailedError, type BatchLimits } from './batch.js';
+import { readAllSource, type EventSource } from './event-source.js';
 import type { Projection } from './projection.js';
+import { rebuild } from './rebuild.js';
+import { buildCheckpoint, ensureLive, readRegistry, type RegistryRow } from './registry.js';
+import type { AnyDb, Executor } from './sql.js';
+import { headPosition } from './status.js';
+
+export { CheckpointMovedError, ProjectionFailedError } from './batch.js';
 
 /** Options of `Projector`. */
 export interface ProjectorOptions {
-  /** Events read and applied per transaction (default 500). */
+  /** Most events per transaction (default 1000). */
   readonly batchSize?: number;
+  /** Longest a transaction keeps taking events, in ms (default 500). */
+  readonly batchMs?: number;
   /** Pause between polls when caught up, in ms (default 100). */
   readonly idleMs?: number;
-  /** Called when a batch fails; the projector stops (it never skips the event). */
+  /** Called when a batch fails: the projection stopped (poison event) or will be retried (transient). */
   readonly onError?: (error: unknown, projection: string, after: Position) => void;
+  /** Called when this instance becomes, or stops being, the projection's projector. */
+  readonly onLeadership?: (projection: string, leader: boolean) => void;
+  /** Name of this instance in `projections list` (default `<host>:<pid>`). */
+  readonly instanceId?: string;
+  /** Where events come from (default: pages of `store.readAll`). */
+  readonly source?: EventSource;
 }
 
-/** Thrown when another projector instance moved the checkpoint under this one; the batch is rolled back. */
-export class CheckpointMovedError extends Error {
-  override readonly name = 'CheckpointMovedError';
-}
+const lockKey = (name: string) => `projector:${name}`;
 
 /**
- * Follows `$all` from a projection's checkpoint and applies events in batches. Each
- * batch's rows and the new checkpoint commit in one transaction; the checkpoint update
- * is conditional on the checkpoint read, so two instances never apply the same batch.
+ * Follows `$all` into a projection's live build.
+ *
+ * - Each batch (up to `batchSize` events or `batchMs`) writes rows and moves the build's
+ *   checkpoint in one transaction, conditionally on the checkpoint read, holding the
+ *   registry row `FOR SHARE` so a blue/green switch waits for it and the next batch
+ *   follows the switch.
+ * - `start()` runs in the background as the projection's only projector across
+ *   instances: it holds a session advisory lock (`projector:<name>`) for as long as it
+ *   runs, others stand by and take over when its session ends.
+ * - A live build of another version than the code's is rebuilt blue/green first.
+ * - An event the projection cannot apply stops it: the registry records the event and
+ *   error (`projections list` shows them) until `projections resume`. Events of types the
+ *   projection does not handle only move the checkpoint.
  */
 export class Projector {
-  private readonly batchSize: number;
+  private readonly limits: BatchLimits;
   private readonly idleMs: number;
+  private readonly source: EventSource;
+  private readonly instanceId: string;
   private running = false;
   private loop: Promise<void> | undefined;
+  private ensured = false;
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly store: EventStore,
-    private readonly db: Kysely<ReadModelSchema>,
+    private readonly db: AnyDb,
     readonly projection: Projection,
     private readonly options: ProjectorOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.limits = { batchSize: options.batchSize ?? 1000, batchMs: options.batchMs ?? 500 };
     this.idleMs = options.idleMs ?? 100;
+    this.source = options.source ?? readAllSource(store);
+    this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}`;
   }
 
-  /** The projection's checkpoint (`START` when it has none). */
+  /** The live build's checkpoint (`START` when it has none). */
   async checkpoint(): Promise<Position> {
     return readCheckpoint(this.db, this.projection.name);
   }
 
+  /** Creates the live build if missing; rebuilds it blue/green if its version is not the code's. */
+  private async ensure(): Promise<void> {
+    if (this.ensured) return;
+    const row = await ensureLive(this.db as Executor, this.projection);
+    if (row.liveVersion !== this.projection.version) {
+      await rebuild(this.db, this.store, [this.projection], { wait: true });
+    }
+    this.ensured = true;
+  }
+
   /**
-   * Applies one batch after the checkpoint.
-   * @returns how many events were read (0: caught up)
-   * @throws CheckpointMovedError, or the projection's own error (batch rolled back)
+   * Applies one batch to the live build.
+   * @returns events read (0: caught up, paused or stopped)
+   * @throws ProjectionFailedError when an event cannot be applied (recorded in the registry)
+   * @throws CheckpointMovedError when another projector applied the batch first
    */
   async runOnce(): Promise<number> {
-    const after = await this.checkpoint();
-    const events = await this.store.readAll({ after, maxCount: this.batchSize });
-    if (events.length === 0) return 0;
-    const relevant = events.filter((e) => this.projection.eventTypes.has(e.type));
-    const last = events.at(-1)!.position;
-    await this.db.transaction().execute(async (trx) => {
-      await this.projection.apply(trx, relevant);
-      const moved = await trx
-        .insertInto('projection_checkpoints')
-        .values({ name: this.projection.name, commit_id: last.commit, prepare: last.prepare, updated_at: sql`now()` })
-        .onConflict((oc) =>
-          oc
-            .column('name')
-            .doUpdateSet({ commit_id: last.commit, prepare: last.prepare, updated_at: sql`now()` })
-            .where('projection_checkpoints.commit_id', '=', after.commit.toString())
-            .where('projection_checkpoints.prepare', '=', after.prepare.toString()),
-        )
-        .executeTakeFirst();
-      if (moved.numInsertedOrUpdatedRows !== 1n) {
-        throw new CheckpointMovedError(`checkpoint of ${this.projection.name} moved past ${formatPosition(after)} under this projector`);
+    await this.ensure();
+    let live: RegistryRow | undefined;
+    const guard = async (trx: Executor) => {
+      live = await readRegistry(trx, this.projection.name, 'share');
+      return !!live?.liveSchema && !live.paused && !live.error && live.liveVersion === this.projection.version;
+    };
+    const schema = (await readRegistry(this.db as Executor, this.projection.name))?.liveSchema;
+    if (!schema) return 0;
+    try {
+      const result = await applyBatch(this.db, this.source, [{ projection: this.projection, schema }], this.limits, async (trx) => {
+        if (!(await guard(trx))) return false;
+        // A switch committed between reading the schema and locking the row: next batch.
+        return live!.liveSchema === schema;
+      });
+      if (result.read === 0 && live?.liveVersion !== undefined && live.liveVersion !== this.projection.version) this.ensured = false;
+      return result.read;
+    } catch (error) {
+      if (!(error instanceof BatchApplyError) || isTransient(error.cause)) throw error;
+      const poison = await findPoison(this.db, this.source, error.target, error.events.at(-1)!.position);
+      if (!poison) return error.events.length;
+      await sql`update public.projection_registry set error = ${JSON.stringify(poison)}::jsonb, updated_at = now() where name = ${this.projection.name}`.execute(this.db);
+      throw new ProjectionFailedError(this.projection.name, poison);
+    }
+  }
+
+  /**
+   * Brings the live build up to the head of `$all` as it is now. When another instance
+   * is the projector, waits for it to get there instead (up to `timeoutMs`).
+   * @returns events this call applied
+   * @throws ProjectionFailedError when the projection is stopped on a poison event
+   */
+  async catchUp(timeoutMs = 120_000): Promise<number> {
+    await this.ensure();
+    return this.db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtextextended(${lockKey(this.projection.name)}, 0)) as ok`.execute(conn);
+      if (!rows[0]!.ok) {
+        await this.waitForLeader(timeoutMs);
+        return 0;
+      }
+      try {
+        await this.throwIfFailed();
+        let total = 0;
+        for (let n = await this.runOnce(); n > 0; n = await this.runOnce()) total += n;
+        return total;
+      } finally {
+        await sql`select pg_advisory_unlock(hashtextextended(${lockKey(this.projection.name)}, 0))`.execute(conn);
       }
     });
-    return events.length;
   }
 
-  /** Applies batches until caught up. @returns events read */
-  async catchUp(): Promise<number> {
-    let total = 0;
-    for (let n = await this.runOnce(); n > 0; n = await this.runOnce()) total += n;
-    return total;
+  private async throwIfFailed(): Promise<void> {
+    const row = await readRegistry(this.db as Executor, this.projection.name);
+    if (row?.error) throw new ProjectionFailedError(this.projection.name, row.error);
   }
 
-  /** Starts following `$all` in the background until `stop()`. */
+  private async waitForLeader(timeoutMs: number): Promise<void> {
+    const head = await headPosition(this.db as Executor);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.throwIfFailed();
+      const row = await readRegistry(this.db as Executor, this.projection.name);
+      if (row?.paused || comparePositions(await this.checkpoint(), head) >= 0) return;
+      if (Date.now() > deadline) throw new Error(`projection ${this.projection.name}: the projector of another instance did not catch up within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  /**
+   * Starts following `$all` in the background until `stop()`: takes the projector lock
+   * (standing by while another instance holds it), then applies batches, polling every
+   * `idleMs` when caught up. Transient errors are retried after a pause; a poison event
+   * stops the loop (status `failed` in the registry).
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
+    this.loop = this.db
+      .connection()
+      .execute(async (conn) => {
+        let leader = false;
         try {
-          if ((await this.runOnce()) === 0) await sleep(this.idleMs);
-        } catch (error) {
-          this.options.onError?.(error, this.projection.name, await this.checkpoint().catch(() => START));
-          if (error instanceof CheckpointMovedError) continue;
-          this.running = false;
+          while (this.running) {
+            if (!leader) {
+              const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtextextended(${lockKey(this.projection.name)}, 0)) as ok`.execute(conn);
+              leader = rows[0]!.ok;
+              if (!leader) {
+                await this.pause(this.idleMs * 10);
+                continue;
+              }
+              await sql`update public.projection_registry set owner = ${this.instanceId}, heartbeat_at = now() where name = ${this.projection.name}`
+                .execute(this.db)
+                .catch(() => undefined);
+              this.options.onLeadership?.(this.projection.name, true);
+            }
+            try {
+              if ((await this.runOnce()) === 0) await this.pause(this.idleMs);
+            } catch (error) {
+              this.options.onError?.(error, this.projection.name, await this.checkpoint().catch(() => START));
+              if (error instanceof ProjectionFailedError) break;
+              if (!(error instanceof CheckpointMovedError)) await this.pause(this.idleMs * 10);
+            }
+          }
+        } finally {
+          if (leader) {
+            await sql`select pg_advisory_unlock(hashtextextended(${lockKey(this.projection.name)}, 0))`.execute(conn).catch(() => undefined);
+            this.options.onLeadership?.(this.projection.name, false);
+          }
         }
-      }
-    })();
+      })
+      .catch((error: unknown) => {
+        this.options.onError?.(error, this.projection.name, START);
+      })
+      .finally(() => {
+        this.running = false;
+      });
   }
 
-  /** Stops after the batch in flight. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Whether the background loop runs. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Stops after the batch in flight and releases the projector lock. */
   async stop(): Promise<void> {
     this.running = false;
+    this.wake?.();
     await this.loop;
   }
 }
 
-/** A projection's checkpoint, `START` when it has none. */
-export async function readCheckpoint(db: Kysely<ReadModelSchema>, name: string): Promise<Position> {
-  const row = await db.selectFrom('projection_checkpoints').select(['commit_id', 'prepare']).where('name', '=', name).executeTakeFirst();
-  return row ? { commit: BigInt(row.commit_id), prepare: BigInt(row.prepare) } : START;
+/** The live build's checkpoint of projection `name` (`START` when it has none). */
+export async function readCheckpoint(db: AnyDb | Executor, name: string): Promise<Position> {
+  const row = await readRegistry(db as Executor, name);
+  return row?.liveSchema ? buildCheckpoint(db as Executor, row.liveSchema) : START;
 }
 
 /**
- * Waits until every named projection's checkpoint is at or past `position`, polling
+ * Waits until every named projection's live checkpoint is at or past `position`, polling
  * every 20 ms, for at most `timeoutMs`.
  * @returns true when reached, false on timeout
  */
-export async function waitForPosition(db: Kysely<ReadModelSchema>, names: readonly string[], position: Position, timeoutMs: number): Promise<boolean> {
+export async function waitForPosition(db: AnyDb | Executor, names: readonly string[], position: Position, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const checkpoints = await Promise.all(names.map((n) => readCheckpoint(db, n)));
@@ -128,14 +252,26 @@ export async function waitForPosition(db: Kysely<ReadModelSchema>, names: readon
 }
 
 /**
- * Empties a projection's tables and checkpoint in one transaction; the next catch-up
- * replays the whole log into it.
+ * Resets a projection in place: empties the live build's tables, moves its checkpoint
+ * back to `START` and clears a recorded failure, in one transaction; the projector then
+ * replays the whole log into it (queries see it refill; `rebuild` is the blue/green way).
  */
-export async function resetProjection(db: Kysely<ReadModelSchema>, projection: Projection): Promise<void> {
+export async function resetProjection(db: AnyDb, projection: Projection): Promise<void> {
+  await ensureLive(db as Executor, projection);
   await db.transaction().execute(async (trx) => {
-    for (const table of projection.tables) await trx.deleteFrom(table).execute();
-    await trx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).execute();
+    const row = (await readRegistry(trx, projection.name, 'update'))!;
+    const schema = row.liveSchema!;
+    for (const table of projection.tables) await sql`truncate ${sql.id(schema)}.${sql.id(table)}`.execute(trx);
+    await sql`update public.projection_checkpoints set commit_id = 0, prepare = 0, updated_at = now() where name = ${schema}`.execute(trx);
+    await sql`update public.projection_registry set error = null, updated_at = now() where name = ${projection.name}`.execute(trx);
   });
+}
+
+/** Pauses (`true`) or resumes (`false`) a projection: its projector skips batches while paused. Resuming also clears a recorded failure. */
+export async function setPaused(db: AnyDb, projection: Projection, paused: boolean): Promise<void> {
+  await ensureLive(db as Executor, projection);
+  if (paused) await sql`update public.projection_registry set paused = true, updated_at = now() where name = ${projection.name}`.execute(db);
+  else await sql`update public.projection_registry set paused = false, error = null, updated_at = now() where name = ${projection.name}`.execute(db);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

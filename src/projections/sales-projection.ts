@@ -1,10 +1,7 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
-import { orderEventTypes, type OrderEvent, type OrderPlaced } from '../domain/order/index.js';
-import type { ReadModelSchema } from '../infrastructure/database/schema.js';
-import { localDay, type Projection } from './projection.js';
-
-type Trx = Transaction<ReadModelSchema>;
+import { int, list, localDay, moneyOf, str, type Projection } from './projection.js';
+import { addToCounters, columns, insertRows, selectByKeys, updateRows, type Executor } from './sql.js';
 
 /** One (day, category) bucket's change: GMV in minor units, orders touching it, items. */
 interface SalesDelta {
@@ -24,114 +21,309 @@ export function salesByCategory(lines: readonly { category: string; quantity: nu
   return [...byCategory.values()];
 }
 
-async function addDailySales(trx: Trx, tenantId: string, day: string, currency: string, deltas: readonly SalesDelta[], sign: 1 | -1): Promise<void> {
-  for (const d of deltas) {
-    await trx
-      .insertInto('daily_sales_by_category')
-      .values({ tenant_id: tenantId, day, category: d.category, currency, gmv_minor: sign * d.gmv, orders: sign * d.orders, items: sign * d.items })
-      .onConflict((oc) =>
-        oc.columns(['tenant_id', 'day', 'category', 'currency']).doUpdateSet({
-          gmv_minor: sql`daily_sales_by_category.gmv_minor + ${sign * d.gmv}`,
-          orders: sql`daily_sales_by_category.orders + ${sign * d.orders}`,
-          items: sql`daily_sales_by_category.items + ${sign * d.items}`,
-        }),
-      )
-      .execute();
+/** A line as the batch keeps it. */
+interface Line {
+  readonly sku: string;
+  readonly name: string;
+  readonly category: string;
+  readonly warehouseId: string;
+  readonly quantity: number;
+  readonly unitPriceMinor: number;
+  readonly lineTotalMinor: number;
+  readonly currency: string;
+}
+
+/** An order placed in this batch (inserted at the end). */
+interface NewOrder {
+  tenant: string;
+  orderId: string;
+  customerId: string;
+  status: string;
+  currency: string;
+  subtotal: number;
+  shipping: number;
+  total: number;
+  items: number;
+  placedAt: string;
+  placedDay: string;
+  confirmedAt: string | null;
+  shippedAt: string | null;
+  deliveredAt: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  processingAt: string | null;
+  returnedUnits: number;
+  refundedMinor: number;
+  lines: Line[];
+}
+
+/** Changes to an order placed in an earlier batch. */
+interface OrderUpdate {
+  tenant: string;
+  orderId: string;
+  status: string;
+  confirmedAt: string | null;
+  shippedAt: string | null;
+  deliveredAt: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  processingAt: string | null;
+  returnedUnits: number;
+  refundedMinor: number;
+}
+
+const K = '\u0000';
+/** Order events that move an order's status (others of the order stream do not touch these tables). */
+const STATUS_EVENTS = new Set(['OrderPaymentConfirmed', 'OrderProcessingStarted', 'OrderShipped', 'OrderDelivered', 'OrderCancelled', 'OrderItemsReturned', 'OrderRefunded']);
+
+function linesOf(data: Record<string, unknown>): Line[] {
+  return list(data, 'lines').map((l) => {
+    const total = moneyOf(l, 'lineTotal');
+    return {
+      sku: str(l, 'sku'),
+      name: str(l, 'name'),
+      category: str(l, 'category'),
+      warehouseId: str(l, 'warehouseId'),
+      quantity: int(l, 'quantity'),
+      unitPriceMinor: moneyOf(l, 'unitPrice').minor,
+      lineTotalMinor: total.minor,
+      currency: total.currency,
+    };
+  });
+}
+
+async function setup(db: Executor): Promise<void> {
+  await sql`
+    create table orders (
+      tenant_id      text    not null,
+      order_id       text    not null,
+      customer_id    text    not null,
+      status         text    not null,
+      currency       char(3) not null,
+      subtotal_minor bigint  not null,
+      shipping_minor bigint  not null,
+      total_minor    bigint  not null,
+      item_count     integer not null,
+      placed_at      timestamptz not null,
+      placed_day     date    not null,
+      confirmed_at   timestamptz,
+      shipped_at     timestamptz,
+      delivered_at   timestamptz,
+      cancelled_at   timestamptz,
+      cancel_reason  text,
+      processing_at  timestamptz,
+      returned_units integer not null default 0,
+      refunded_minor bigint  not null default 0,
+      primary key (tenant_id, order_id)
+    )`.execute(db);
+  await sql`create index orders_customer on orders (tenant_id, customer_id)`.execute(db);
+  await sql`create index orders_status on orders (tenant_id, status)`.execute(db);
+  await sql`create index orders_placed on orders (tenant_id, placed_at desc, order_id)`.execute(db);
+  await sql`
+    create table order_lines (
+      tenant_id        text    not null,
+      order_id         text    not null,
+      line_no          integer not null,
+      sku              text    not null,
+      name             text    not null,
+      category         text    not null,
+      warehouse_id     text    not null,
+      quantity         integer not null,
+      unit_price_minor bigint  not null,
+      line_total_minor bigint  not null,
+      currency         char(3) not null,
+      primary key (tenant_id, order_id, line_no)
+    )`.execute(db);
+  await sql`
+    create table daily_sales_by_category (
+      tenant_id text    not null,
+      day       date    not null,
+      category  text    not null,
+      currency  char(3) not null,
+      gmv_minor bigint  not null,
+      orders    integer not null,
+      items     integer not null,
+      primary key (tenant_id, day, category, currency)
+    )`.execute(db);
+}
+
+async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<void> {
+  const placed = new Map<string, NewOrder>();
+  const updates = new Map<string, OrderUpdate>();
+  const daily = new Map<string, [string, string, string, string, number, number, number]>();
+  const cancelledEarlier: [string, string][] = [];
+
+  const addDaily = (tenant: string, day: string, currency: string, lines: readonly Line[], sign: 1 | -1) => {
+    for (const d of salesByCategory(lines)) {
+      const key = [tenant, day, d.category, currency].join(K);
+      const prev = daily.get(key);
+      daily.set(key, [tenant, day, d.category, currency, (prev?.[4] ?? 0) + sign * d.gmv, (prev?.[5] ?? 0) + sign * d.orders, (prev?.[6] ?? 0) + sign * d.items]);
+    }
+  };
+
+  for (const e of events) {
+    const tenant = e.metadata.tenantId;
+    const at = e.metadata.occurredAt;
+    const d = e.data;
+    const orderId = str(d, 'orderId');
+    const key = tenant + K + orderId;
+    if (e.type === 'OrderPlaced') {
+      const lines = linesOf(d);
+      const total = moneyOf(d, 'total');
+      const order: NewOrder = {
+        tenant,
+        orderId,
+        customerId: str(d, 'customerId'),
+        status: 'pending',
+        currency: total.currency,
+        subtotal: moneyOf(d, 'subtotal').minor,
+        shipping: moneyOf(d, 'shipping').minor,
+        total: total.minor,
+        items: lines.reduce((n, l) => n + l.quantity, 0),
+        placedAt: at,
+        placedDay: localDay(at),
+        confirmedAt: null,
+        shippedAt: null,
+        deliveredAt: null,
+        cancelledAt: null,
+        cancelReason: null,
+        processingAt: null,
+        returnedUnits: 0,
+        refundedMinor: 0,
+        lines,
+      };
+      placed.set(key, order);
+      addDaily(tenant, order.placedDay, order.currency, lines, 1);
+      continue;
+    }
+    if (!STATUS_EVENTS.has(e.type)) continue;
+    const target: NewOrder | OrderUpdate =
+      placed.get(key) ??
+      updates.get(key) ??
+      (updates.set(key, { tenant, orderId, status: '', confirmedAt: null, shippedAt: null, deliveredAt: null, cancelledAt: null, cancelReason: null, processingAt: null, returnedUnits: 0, refundedMinor: 0 }).get(key) as OrderUpdate);
+    switch (e.type) {
+      case 'OrderPaymentConfirmed':
+        target.status = 'confirmed';
+        target.confirmedAt = at;
+        break;
+      case 'OrderProcessingStarted':
+        target.status = 'processing';
+        target.processingAt = at;
+        break;
+      case 'OrderItemsReturned':
+        if (d.fullyReturned === true) target.status = 'returned';
+        target.returnedUnits += list(d, 'items').reduce((n, i) => n + int(i, 'quantity'), 0);
+        break;
+      case 'OrderRefunded':
+        target.refundedMinor += moneyOf(d, 'amount').minor;
+        break;
+      case 'OrderShipped':
+        target.status = 'shipped';
+        target.shippedAt = at;
+        break;
+      case 'OrderDelivered':
+        target.status = 'delivered';
+        target.deliveredAt = at;
+        break;
+      case 'OrderCancelled': {
+        target.status = 'cancelled';
+        target.cancelledAt = at;
+        target.cancelReason = str(d, 'reason');
+        const order = placed.get(key);
+        if (order) addDaily(tenant, order.placedDay, order.currency, order.lines, -1);
+        else cancelledEarlier.push([tenant, orderId]);
+        break;
+      }
+    }
   }
-}
 
-async function placeOrder(trx: Trx, tenantId: string, at: string, data: OrderPlaced['data']): Promise<void> {
-  const day = localDay(at);
-  const currency = data.total.currency;
-  await trx
-    .insertInto('orders')
-    .values({
-      tenant_id: tenantId,
-      order_id: data.orderId,
-      customer_id: data.customerId,
-      status: 'pending',
-      currency,
-      subtotal_minor: data.subtotal.minor,
-      shipping_minor: data.shipping.minor,
-      total_minor: data.total.minor,
-      item_count: data.lines.reduce((n, l) => n + l.quantity, 0),
-      placed_at: at,
-      placed_day: day,
-    })
-    .execute();
-  await trx
-    .insertInto('order_lines')
-    .values(
-      data.lines.map((l, i) => ({
-        tenant_id: tenantId,
-        order_id: data.orderId,
-        line_no: i + 1,
-        sku: l.sku,
-        name: l.name,
-        category: l.category,
-        warehouse_id: l.warehouseId,
-        quantity: l.quantity,
-        unit_price_minor: l.unitPrice.minor,
-        line_total_minor: l.lineTotal.minor,
-        currency: l.lineTotal.currency,
-      })),
-    )
-    .execute();
-  const lines = data.lines.map((l) => ({ category: l.category, quantity: l.quantity, lineTotalMinor: l.lineTotal.minor }));
-  await addDailySales(trx, tenantId, day, currency, salesByCategory(lines), 1);
-}
-
-/** Takes a cancelled order's lines back out of the day it was placed on. */
-async function cancelOrder(trx: Trx, tenantId: string, at: string, orderId: string, reason: string): Promise<void> {
-  const order = await trx
-    .updateTable('orders')
-    .set({ status: 'cancelled', cancelled_at: at, cancel_reason: reason })
-    .where('tenant_id', '=', tenantId)
-    .where('order_id', '=', orderId)
-    .returning(['placed_day', 'currency'])
-    .executeTakeFirstOrThrow();
-  const lines = await trx
-    .selectFrom('order_lines')
-    .select(['category', 'quantity', 'line_total_minor'])
-    .where('tenant_id', '=', tenantId)
-    .where('order_id', '=', orderId)
-    .execute();
-  const deltas = salesByCategory(lines.map((l) => ({ category: l.category, quantity: l.quantity, lineTotalMinor: Number(l.line_total_minor) })));
-  await addDailySales(trx, tenantId, order.placed_day, order.currency, deltas, -1);
-}
-
-async function setStatus(trx: Trx, tenantId: string, orderId: string, status: string, column: 'confirmed_at' | 'shipped_at' | 'delivered_at', at: string): Promise<void> {
-  await trx.updateTable('orders').set({ status, [column]: at }).where('tenant_id', '=', tenantId).where('order_id', '=', orderId).execute();
-}
-
-async function applyOrder(trx: Trx, tenantId: string, at: string, event: OrderEvent): Promise<void> {
-  switch (event.type) {
-    case 'OrderPlaced':
-      return placeOrder(trx, tenantId, at, event.data);
-    case 'OrderPaymentConfirmed':
-      return setStatus(trx, tenantId, event.data.orderId, 'confirmed', 'confirmed_at', at);
-    case 'OrderShipped':
-      return setStatus(trx, tenantId, event.data.orderId, 'shipped', 'shipped_at', at);
-    case 'OrderDelivered':
-      return setStatus(trx, tenantId, event.data.orderId, 'delivered', 'delivered_at', at);
-    case 'OrderCancelled':
-      return cancelOrder(trx, tenantId, at, event.data.orderId, event.data.reason);
+  if (cancelledEarlier.length > 0) {
+    const keyCols = columns(['tenant_id', 'text'], ['order_id', 'text']);
+    const orders = await selectByKeys<{ tenant_id: string; order_id: string; placed_day: string; currency: string }>(db, 'orders', keyCols, cancelledEarlier, 't.tenant_id, t.order_id, t.placed_day, t.currency');
+    const lines = await selectByKeys<{ tenant_id: string; order_id: string; category: string; quantity: number; line_total_minor: string }>(
+      db,
+      'order_lines',
+      keyCols,
+      cancelledEarlier,
+      't.tenant_id, t.order_id, t.category, t.quantity, t.line_total_minor',
+    );
+    const linesByOrder = new Map<string, Line[]>();
+    for (const l of lines) {
+      const k = l.tenant_id + K + l.order_id;
+      const arr = linesByOrder.get(k) ?? [];
+      arr.push({ sku: '', name: '', category: l.category, warehouseId: '', quantity: l.quantity, unitPriceMinor: 0, lineTotalMinor: Number(l.line_total_minor), currency: '' });
+      linesByOrder.set(k, arr);
+    }
+    const found = new Map(orders.map((o) => [o.tenant_id + K + o.order_id, o]));
+    for (const [tenant, orderId] of cancelledEarlier) {
+      const o = found.get(tenant + K + orderId);
+      if (!o) throw new Error(`OrderCancelled for unknown order ${orderId} of tenant ${tenant}`);
+      addDaily(tenant, o.placed_day, o.currency.trim(), linesByOrder.get(tenant + K + orderId) ?? [], -1);
+    }
   }
+
+  const newOrders = [...placed.values()];
+  await insertRows(
+    db,
+    'orders',
+    columns(
+      ['tenant_id', 'text'], ['order_id', 'text'], ['customer_id', 'text'], ['status', 'text'], ['currency', 'text'], ['subtotal_minor', 'int8'],
+      ['shipping_minor', 'int8'], ['total_minor', 'int8'], ['item_count', 'int4'], ['placed_at', 'timestamptz'], ['placed_day', 'date'],
+      ['confirmed_at', 'timestamptz'], ['shipped_at', 'timestamptz'], ['delivered_at', 'timestamptz'], ['cancelled_at', 'timestamptz'], ['cancel_reason', 'text'],
+      ['processing_at', 'timestamptz'], ['returned_units', 'int4'], ['refunded_minor', 'int8'],
+    ),
+    newOrders.map((o) => [
+      o.tenant, o.orderId, o.customerId, o.status, o.currency, o.subtotal, o.shipping, o.total, o.items, o.placedAt, o.placedDay,
+      o.confirmedAt, o.shippedAt, o.deliveredAt, o.cancelledAt, o.cancelReason, o.processingAt, o.returnedUnits, o.refundedMinor,
+    ]),
+  );
+  await insertRows(
+    db,
+    'order_lines',
+    columns(
+      ['tenant_id', 'text'], ['order_id', 'text'], ['line_no', 'int4'], ['sku', 'text'], ['name', 'text'], ['category', 'text'], ['warehouse_id', 'text'],
+      ['quantity', 'int4'], ['unit_price_minor', 'int8'], ['line_total_minor', 'int8'], ['currency', 'text'],
+    ),
+    newOrders.flatMap((o) => o.lines.map((l, i) => [o.tenant, o.orderId, i + 1, l.sku, l.name, l.category, l.warehouseId, l.quantity, l.unitPriceMinor, l.lineTotalMinor, l.currency])),
+  );
+  await updateRows(
+    db,
+    'orders',
+    columns(['tenant_id', 'text'], ['order_id', 'text']),
+    columns(
+      ['status', 'text'], ['confirmed_at', 'timestamptz'], ['shipped_at', 'timestamptz'], ['delivered_at', 'timestamptz'], ['cancelled_at', 'timestamptz'], ['cancel_reason', 'text'],
+      ['processing_at', 'timestamptz'], ['returned_units', 'int4'], ['refunded_minor', 'int8'],
+    ),
+    [...updates.values()].map((u) => [u.tenant, u.orderId, u.status, u.confirmedAt, u.shippedAt, u.deliveredAt, u.cancelledAt, u.cancelReason, u.processingAt, u.returnedUnits, u.refundedMinor]),
+    `status = coalesce(nullif(u.status, ''), t.status), processing_at = coalesce(u.processing_at, t.processing_at),
+     returned_units = t.returned_units + u.returned_units, refunded_minor = t.refunded_minor + u.refunded_minor,
+     confirmed_at = coalesce(u.confirmed_at, t.confirmed_at), shipped_at = coalesce(u.shipped_at, t.shipped_at),
+     delivered_at = coalesce(u.delivered_at, t.delivered_at), cancelled_at = coalesce(u.cancelled_at, t.cancelled_at),
+     cancel_reason = coalesce(u.cancel_reason, t.cancel_reason)`,
+  );
+  await addToCounters(
+    db,
+    'daily_sales_by_category',
+    columns(['tenant_id', 'text'], ['day', 'date'], ['category', 'text'], ['currency', 'text']),
+    columns(['gmv_minor', 'int8'], ['orders', 'int4'], ['items', 'int4']),
+    [...daily.values()],
+  );
 }
 
 /**
- * The sales read models: `orders` (status, totals, timestamps), `order_lines`, and
+ * The sales read models: `orders` (status — pending, confirmed, processing, shipped,
+ * delivered, returned (every unit), cancelled —, totals, timestamps, units returned and
+ * amount refunded), `order_lines`, and
  * `daily_sales_by_category` (GMV in minor units, orders and items per local day of
  * placement and category; a cancellation takes its order back out of that day).
  * Line prices only: shipping is not GMV.
  */
 export const salesProjection: Projection = {
   name: 'sales',
-  eventTypes: new Set<string>(orderEventTypes),
-  tables: ['daily_sales_by_category', 'order_lines', 'orders'],
-  async apply(trx, events: readonly RecordedEvent[]) {
-    for (const e of events) {
-      await applyOrder(trx, e.metadata.tenantId, e.metadata.occurredAt, { type: e.type, data: e.data } as unknown as OrderEvent);
-    }
-  },
+  version: 1,
+  description: 'orders with their lines and status, daily sales by category',
+  eventTypes: new Set<string>(['OrderPlaced', ...STATUS_EVENTS]),
+  tables: ['orders', 'order_lines', 'daily_sales_by_category'],
+  setup,
+  apply,
 };

@@ -98,7 +98,10 @@ describe('HTTP queries', () => {
     const office = json<Answer<{ sku: string }[]>>(await h.query(alice, `catalogue?category=office&limit=1&offset=1&${at}`));
     assert.deepEqual(office.data.map((i) => i.sku), ['pen-2']);
     const book = json<Answer<Record<string, unknown>>>(await h.query(alice, `catalogue/book-1?${at}`));
-    assert.deepEqual(book.data, { sku: 'book-1', name: 'Dune', category: 'books', price: { minor: 1500, currency: 'TRY' }, available: 8 });
+    assert.deepEqual(book.data, {
+      sku: 'book-1', name: 'Dune', category: 'books', price: { minor: 1500, currency: 'TRY' }, available: 8, stockStatus: 'in-stock', lowStockThreshold: 5,
+      warehouses: [{ warehouseId: 'ist-1', onHand: 10, reserved: 2, available: 8 }],
+    });
     const missing = await h.query(alice, `catalogue/nope?${at}`);
     assert.equal(missing.statusCode, 404);
     assert.equal(json(missing).type, `${PROBLEM}not-found`);

@@ -30,7 +30,8 @@ describe('read models', () => {
     await f.project();
     // BOOK-1: 10 received, 2 shipped (o1), 1 reserved then released (o2), +4 in izmir.
     assert.deepEqual(await findCatalogueItem(f.database.db, 'acme', 'BOOK-1'), {
-      sku: 'BOOK-1', name: 'Product BOOK-1', category: 'books', price: TRY(2500), available: 12,
+      sku: 'BOOK-1', name: 'Product BOOK-1', category: 'books', price: TRY(2500), available: 12, stockStatus: 'in-stock', lowStockThreshold: 5,
+      warehouses: [{ warehouseId: 'izmir', onHand: 4, reserved: 0, available: 4 }, { warehouseId: 'main', onHand: 8, reserved: 0, available: 8 }],
     });
   });
 
@@ -76,8 +77,8 @@ describe('read models', () => {
   it('a rebuild from the log gives the same rows', async () => {
     const snapshot = async () => ({
       orders: await f.database.db.selectFrom('orders').selectAll().orderBy('order_id').execute(),
-      daily: await f.database.db.selectFrom('daily_sales_by_category').selectAll().orderBy(['day', 'category']).execute(),
-      stock: await f.database.db.selectFrom('catalogue_stock').selectAll().orderBy(['sku', 'warehouse_id']).execute(),
+      daily: await f.database.db.selectFrom('daily_sales_by_category').selectAll().orderBy('day').orderBy('category').execute(),
+      stock: await f.database.db.selectFrom('catalogue_stock').selectAll().orderBy('sku').orderBy('warehouse_id').execute(),
     });
     const before = await snapshot();
     for (const projection of [catalogueProjection, salesProjection]) {

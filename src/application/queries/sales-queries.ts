@@ -17,6 +17,11 @@ export interface OrderView {
   readonly deliveredAt: string | null;
   readonly cancelledAt: string | null;
   readonly cancelReason: string | null;
+  readonly processingAt: string | null;
+  /** Units returned so far. */
+  readonly returnedUnits: number;
+  /** Refunded so far (minor units, order currency). */
+  readonly refunded: Money;
 }
 
 /** An order line. */
@@ -45,6 +50,7 @@ type OrderRow = {
   order_id: string; customer_id: string; status: string; currency: string; subtotal_minor: string; shipping_minor: string;
   total_minor: string; item_count: number; placed_at: Date; confirmed_at: Date | null; shipped_at: Date | null;
   delivered_at: Date | null; cancelled_at: Date | null; cancel_reason: string | null;
+  processing_at: Date | null; returned_units: number; refunded_minor: string;
 };
 
 function toOrderView(r: OrderRow): OrderView {
@@ -62,6 +68,9 @@ function toOrderView(r: OrderRow): OrderView {
     deliveredAt: iso(r.delivered_at),
     cancelledAt: iso(r.cancelled_at),
     cancelReason: r.cancel_reason,
+    processingAt: iso(r.processing_at),
+    returnedUnits: r.returned_units,
+    refunded: money(r.refunded_minor, r.currency),
   };
 }
 

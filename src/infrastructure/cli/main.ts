@@ -2,8 +2,10 @@
  * The operator's command line: `npm run cli -- <command>`.
  *
  *   import olist --dir DIR [--limit N] [--tenant T]
+ *   import online-retail --file FILE [--limit N] [--tenant T] [--verbose]
  *   report [--json] [--tenant T]
- *   projections list | projections rebuild NAME
+ *   projections list [--json] | rebuild NAME|--all | pause|resume|reset NAME|--all
+ *   segments recompute [--tenant T] [--k K] [--seed S] [--as-of DAY] | segments show
  *   stream show STREAM_ID
  *   token --tenant T --roles R[,R] [--subject S] [--expires SECONDS]
  *
@@ -13,7 +15,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { importOlist } from './commands/import-olist.js';
-import { listProjections, rebuildProjection } from './commands/projections.js';
+import { importOnlineRetail } from './commands/import-online-retail.js';
+import { listProjections, pauseProjections, rebuildProjections, resetProjections, resumeProjections } from './commands/projections.js';
+import { recomputeSegments, showSegments } from './commands/segments.js';
 import { report } from './commands/report.js';
 import { showStream } from './commands/stream.js';
 import { token } from './commands/token.js';
@@ -34,6 +38,16 @@ importCommand
   .option('--limit <n>', 'import only the first N orders of the orders file', positiveInteger)
   .option('--tenant <tenant>', 'tenant to import into', 'olist')
   .action((o: { dir: string; limit?: number; tenant: string }) => importOlist(o));
+importCommand
+  .command('online-retail')
+  .description('import the UCI Online Retail invoices (see tests/import/online-retail-sample.SOURCE.md)')
+  .requiredOption('--file <file>', 'online_retail.csv(.gz)')
+  .option('--tenant <tenant>', 'tenant to import into', 'online-retail')
+  .option('--limit <n>', 'import only the first N invoices of the file', positiveInteger)
+  .option('--concurrency <n>', 'commands in flight', positiveInteger)
+  .option('--progress', 'draw the progress bar even when stderr is not a terminal')
+  .option('--verbose', 'print every line left out, with its line number and reason')
+  .action((o: { file: string; tenant: string; limit?: number; concurrency?: number; progress?: boolean; verbose?: boolean }) => importOnlineRetail(o));
 
 program
   .command('report')
@@ -42,13 +56,49 @@ program
   .option('--tenant <tenant>', 'tenant', 'olist')
   .action((o: { json: boolean; tenant: string }) => report(o));
 
-const projectionsCommand = program.command('projections').description('inspect and rebuild projections');
-projectionsCommand.command('list').description('each projection and its checkpoint').action(() => listProjections());
+const projectionsCommand = program.command('projections').description('inspect, rebuild, pause, resume and reset projections');
+projectionsCommand
+  .command('list')
+  .description('each projection: version, status, checkpoint, lag (events and seconds), rebuild in progress, poison event')
+  .option('--json', 'print JSON', false)
+  .action((o: { json: boolean }) => listProjections(o));
 projectionsCommand
   .command('rebuild')
-  .argument('<name>', 'projection name (catalogue, sales)')
-  .description('empty a projection and replay the whole log into it')
-  .action((name: string) => rebuildProjection(name));
+  .argument('[name]', 'projection name (catalogue, sales, analytics, segmentation)')
+  .option('--all', 'every projection, switched together')
+  .option('--batch-size <n>', 'events per transaction', positiveInteger)
+  .option('--progress', 'draw the progress bar even when stderr is not a terminal')
+  .description('blue/green: build a new version beside the live one, catch up, switch atomically (resumes a killed rebuild)')
+  .action((name: string | undefined, o: { all?: boolean; batchSize?: number; progress?: boolean }) => rebuildProjections(name, o));
+for (const [verb, action, what] of [
+  ['pause', pauseProjections, 'stop applying events until resume'],
+  ['resume', resumeProjections, 'apply events again (also retries the event that stopped it)'],
+  ['reset', resetProjections, 'empty the live version in place and replay the log into it'],
+] as const) {
+  projectionsCommand
+    .command(verb)
+    .argument('[name]', 'projection name')
+    .option('--all', 'every projection')
+    .description(what)
+    .action((name: string | undefined, o: { all?: boolean }) => action(name, o));
+}
+
+const segmentsCommand = program.command('segments').description('RFM segmentation and k-means clusters');
+segmentsCommand
+  .command('recompute')
+  .description("recompute a tenant's RFM scores, named segments and k-means clusters")
+  .option('--tenant <tenant>', 'tenant', 'olist')
+  .option('--k <k>', 'number of clusters', positiveInteger)
+  .option('--seed <seed>', 'k-means++ seed', (v) => Number(v))
+  .option('--as-of <day>', 'recency is counted up to this day (default: the day after the last order)')
+  .option('--currency <code>', 'currency whose customers to segment (default: the most common)')
+  .action((o: { tenant: string; k?: number; seed?: number; asOf?: string; currency?: string }) => recomputeSegments(o));
+segmentsCommand
+  .command('show')
+  .description('segment sizes and cluster centroids of the last run')
+  .option('--tenant <tenant>', 'tenant', 'olist')
+  .option('--currency <code>', 'currency')
+  .action((o: { tenant: string; currency?: string }) => showSegments(o));
 
 program
   .command('stream')

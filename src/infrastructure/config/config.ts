@@ -30,7 +30,10 @@ const timeZone = z.string().refine((tz) => {
  * - `LOG_LEVEL` (`info`): pino level.
  * - `BUSINESS_TIME_ZONE` (`Europe/Istanbul`): the offset written into events' business time.
  * - `QUERY_WAIT_MAX_MS` (5000): longest a query waits for a read model to reach a position.
+ * - `QUERY_CACHE_TTL_MS` (60000): how long a cached query answer is kept (answers are keyed by position).
+ * - `PROJECTION_BATCH_SIZE` (1000), `PROJECTION_BATCH_MS` (500): most events, and longest time, per projector transaction.
  * - `REDIS_URL`: optional; caches and shared limits fall back to in-process ones without it.
+ * - `EVENTSTORE_URL`: optional `esdb://` URL; set → the event log is in EventStoreDB, else in PostgreSQL.
  */
 const schema = z
   .object({
@@ -48,9 +51,16 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     BUSINESS_TIME_ZONE: timeZone.default('Europe/Istanbul'),
     QUERY_WAIT_MAX_MS: positiveMs.default(5000),
+    QUERY_CACHE_TTL_MS: positiveMs.default(60_000),
+    PROJECTION_BATCH_SIZE: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(100_000).default(1000),
+    PROJECTION_BATCH_MS: positiveMs.default(500),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'expected a redis:// URL')
+      .optional(),
+    EVENTSTORE_URL: z
+      .string()
+      .regex(/^esdb(\+discover)?:\/\/[^/\s]+/, 'expected an esdb:// or esdb+discover:// URL')
       .optional(),
   })
   .superRefine((env, ctx) => {
@@ -75,7 +85,15 @@ export interface Config {
   readonly logLevel: string;
   readonly businessTimeZone: string;
   readonly queryWaitMaxMs: number;
+  /** Time to live of cached query answers (ms). */
+  readonly queryCacheTtlMs: number;
+  /** Most events per projector transaction. */
+  readonly projectionBatchSize: number;
+  /** Longest a projector transaction keeps taking events (ms). */
+  readonly projectionBatchMs: number;
   readonly redisUrl: string | undefined;
+  /** `esdb://…`: the event log is in EventStoreDB; undefined → PostgreSQL. */
+  readonly eventStoreUrl: string | undefined;
 }
 
 /** Thrown by `loadConfig` with one line per bad variable: `NAME: reason (got "value")`. */
@@ -116,6 +134,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     businessTimeZone: e.BUSINESS_TIME_ZONE,
     queryWaitMaxMs: e.QUERY_WAIT_MAX_MS,
+    queryCacheTtlMs: e.QUERY_CACHE_TTL_MS,
+    projectionBatchSize: e.PROJECTION_BATCH_SIZE,
+    projectionBatchMs: e.PROJECTION_BATCH_MS,
     redisUrl: e.REDIS_URL,
+    eventStoreUrl: e.EVENTSTORE_URL,
   };
 }

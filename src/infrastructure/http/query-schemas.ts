@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CATALOGUE_SORTS } from '../../application/queries/catalogue-queries.js';
 import { day, id, position, queryInt, text } from './validation.js';
 
 /**
@@ -10,10 +11,7 @@ import { day, id, position, queryInt, text } from './validation.js';
 const page = { limit: queryInt(1, 500).default(50), offset: queryInt(0, 1_000_000).default(0) };
 
 /** Order statuses as the orders read model stores them. */
-export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
-
-/** `GET /queries/catalogue`: `category?`, `limit` 1–500 (50), `offset` ≥ 0 (0), `position?`. */
-export const catalogueQuery = z.strictObject({ category: text(100).optional(), ...page, position: position.optional() });
+export const ORDER_STATUSES = ['pending', 'confirmed', 'processing', 'shipped', 'delivered', 'returned', 'cancelled'] as const;
 
 /** `GET /queries/catalogue/:sku`. */
 export const skuParams = z.strictObject({ sku: id });
@@ -36,3 +34,99 @@ export const dailySalesQuery = z
 
 /** Querystring of routes that only take `position` (`GET /queries/catalogue/:sku`, `/orders/:orderId`, `/reports/sales`). */
 export const positionOnlyQuery = z.strictObject({ position: position.optional() });
+
+const minor = z
+  .string()
+  .regex(/^\d{1,15}$/, { error: 'must be a whole number of minor units' })
+  .transform(Number);
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be three capital letters (ISO 4217)' });
+const period = { from: day.optional(), to: day.optional() };
+const fromNotAfterTo = (q: { from?: string | undefined; to?: string | undefined }) => q.from === undefined || q.to === undefined || q.from <= q.to;
+const periodRefine = { error: 'must not be before from', path: ['to'] };
+
+/**
+ * `GET /queries/catalogue`: `category?` (a category path: it and everything under it),
+ * `q?` (words starting words of the name), `minPrice?`/`maxPrice?` (minor units,
+ * inclusive, min ≤ max), `inStock?` (`true`/`false`), `stockStatus?` (`in-stock`, `low`,
+ * `out`), `sort?` (`sku`, `name`, `price`, `available`, `-` for descending; default `sku`),
+ * `limit`, `offset`, `position?`.
+ */
+export const catalogueSearchQuery = z
+  .strictObject({
+    category: text(200).optional(),
+    q: text(200).optional(),
+    minPrice: minor.optional(),
+    maxPrice: minor.optional(),
+    inStock: flag.optional(),
+    stockStatus: z.enum(['in-stock', 'low', 'out']).optional(),
+    sort: z.enum(CATALOGUE_SORTS).optional(),
+    ...page,
+    position: position.optional(),
+  })
+  .refine((q) => q.minPrice === undefined || q.maxPrice === undefined || q.minPrice <= q.maxPrice, { error: 'must not be below minPrice', path: ['maxPrice'] });
+
+/** `GET /queries/catalogue/categories`: `root?` (a category path), `position?`. */
+export const categoriesQuery = z.strictObject({ root: text(200).optional(), position: position.optional() });
+
+/** `GET /queries/analytics/sales`: `granularity` (`day` default, or `hour`), `from?`, `to?`, `currency?`, `limit`, `offset`, `position?`. */
+export const analyticsSalesQuery = z
+  .strictObject({ granularity: z.enum(['day', 'hour']).default('day'), ...period, currency: currencyCode.optional(), ...page, position: position.optional() })
+  .refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/analytics/categories`: `from?`, `to?`, `currency?`, `limit`, `offset`, `position?`. */
+export const analyticsCategoriesQuery = z
+  .strictObject({ ...period, currency: currencyCode.optional(), ...page, position: position.optional() })
+  .refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/analytics/products`: `from?`, `to?`, `sku?`, `limit`, `offset`, `position?`. */
+export const analyticsProductsQuery = z.strictObject({ ...period, sku: id.optional(), ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/analytics/top-sellers`: `from?`, `to?`, `by` (`units` default, or `gmv`), `category?`, `currency?`, `limit` (default 10), `offset`, `position?`. */
+export const topSellersQuery = z
+  .strictObject({
+    ...period,
+    by: z.enum(['units', 'gmv']).default('units'),
+    category: text(200).optional(),
+    currency: currencyCode.optional(),
+    limit: queryInt(1, 500).default(10),
+    offset: queryInt(0, 1_000_000).default(0),
+    position: position.optional(),
+  })
+  .refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/analytics/returns`: `from?`, `to?`, `kind?` (`cancellation`, `wallet-refund`, …), `limit`, `offset`, `position?`. */
+export const returnsQuery = z.strictObject({ ...period, kind: text(50).optional(), ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/analytics/wallet-flows`: `from?`, `to?`, `flow?` (`top-up`, `voucher`, `gift`, `adjustment`, `payment`, `refund`, …), `limit`, `offset`, `position?`. */
+export const walletFlowsQuery = z.strictObject({ ...period, flow: text(50).optional(), ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/analytics/stock-alerts`: `level?` (`low`, `out`), `warehouseId?`, `limit`, `offset`, `position?`. */
+export const stockAlertsQuery = z.strictObject({ level: z.enum(['low', 'out']).optional(), warehouseId: id.optional(), ...page, position: position.optional() });
+
+/** `GET /queries/analytics/baskets`: `from?`, `to?`, `limit`, `offset` (of the days), `position?`. */
+export const basketsQuery = z.strictObject({ ...period, ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/segments`: `currency?`. */
+export const segmentsQuery = z.strictObject({ currency: currencyCode.optional() });
+
+/** `GET /queries/segments/customers`: `segment?` (a segment name), `cluster?`, `currency?`, `limit`, `offset`. */
+export const segmentCustomersQuery = z.strictObject({
+  segment: text(50).optional(),
+  cluster: queryInt(0, 1000).optional(),
+  currency: currencyCode.optional(),
+  ...page,
+});
+
+/** `GET /queries/segments/customers/:customerId`. */
+export const customerIdParams = z.strictObject({ customerId: id });
+
+/** `POST /queries/segments/recompute` body: `k?` (1–20, default 4), `seed?` (default 42), `asOf?` (a day), `currency?`. */
+export const recomputeBody = z
+  .strictObject({
+    k: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(20, { error: 'must be at most 20' }).optional(),
+    seed: z.int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }).max(2_147_483_647, { error: 'must be at most 2147483647' }).optional(),
+    asOf: day.optional(),
+    currency: currencyCode.optional(),
+  })
+  .nullish();

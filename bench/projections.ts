@@ -1,0 +1,125 @@
+/**
+ * Projection rebuild benchmark: `npm run bench:projections [-- options]`.
+ *
+ *   --database-url URL   an existing database to rebuild in (e.g. after `import online-retail`);
+ *                        default: a fresh embedded PostgreSQL with the committed Olist sample imported
+ *   --batch-size N       events per transaction of the rebuilds, rows per batch of the baseline (default 5000, as rebuilds)
+ *   --only NAME[,NAME]   rebuild only these projections (default: each, then all together)
+ *
+ * For each projection, a blue/green rebuild from the start of `$all` (events of `$all` ÷
+ * wall time of the whole rebuild), then all of them in one rebuild (one read of `$all`
+ * feeding every projection).
+ * The raw baseline is measured in the same run on the same server: `INSERT … SELECT *
+ * FROM unnest(…)` of as many rows as the rebuild read events, in batches of the same
+ * size, one transaction per batch (with `synchronous_commit = off`, as the rebuild's
+ * batches), into a table shaped like a read-model row (two text and two bigint columns,
+ * primary key on the texts). The ratio is rebuild events/s ÷ baseline rows/s (target ≥ 0.5).
+ */
+import { mkdtemp, chmod, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { CommandHandler } from '../src/application/command-handler.js';
+import { openDatabase, type Database } from '../src/infrastructure/database/database.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/infrastructure/database/embedded-postgres.js';
+import { migrateToLatest } from '../src/infrastructure/database/migrate.js';
+import { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres-event-store.js';
+import { replayOlist } from '../src/infrastructure/import/olist-replay.js';
+import { readOlist } from '../src/infrastructure/import/olist/index.js';
+import { eventsAfter, projections, rebuild, type Projection } from '../src/projections/index.js';
+import { START } from '../src/application/ports/event-store.js';
+
+const { values } = parseArgs({
+  options: {
+    'database-url': { type: 'string' },
+    'batch-size': { type: 'string', default: '5000' },
+    only: { type: 'string' },
+  },
+});
+const batchSize = Number(values['batch-size']);
+
+/** Inserts `rows` rows in batches of `batchSize` with `unnest`, one transaction per batch. @returns rows per second */
+async function rawBaseline(database: Database, rows: number): Promise<number> {
+  await sql`drop table if exists bench_raw`.execute(database.db);
+  await sql`create unlogged table bench_raw (tenant_id text not null, key text not null, a bigint not null, b bigint not null, primary key (tenant_id, key))`.execute(database.db);
+  // Same logging as the read models (regular tables): recreate as logged for a fair comparison.
+  await sql`alter table bench_raw set logged`.execute(database.db);
+  const started = performance.now();
+  for (let done = 0; done < rows; done += batchSize) {
+    const n = Math.min(batchSize, rows - done);
+    const keys = Array.from({ length: n }, (_, i) => `key-${done + i}-${(done + i) * 2654435761 % 1000003}`);
+    await database.db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx); // as the rebuild's batches
+      await sql`insert into bench_raw (tenant_id, key, a, b)
+        select * from unnest(${keys.map(() => 'bench')}::text[], ${keys}::text[], ${keys.map((_, i) => done + i)}::int8[], ${keys.map((_, i) => (done + i) * 7)}::int8[])`.execute(trx);
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await sql`drop table bench_raw`.execute(database.db);
+  return rows / seconds;
+}
+
+async function main(): Promise<void> {
+  let embedded: EmbeddedDatabase | undefined;
+  let root: string | undefined;
+  let url = values['database-url'];
+  if (!url) {
+    root = await mkdtemp(path.join(tmpdir(), 'commerce-core-bench-'));
+    await chmod(root, 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: 54000 + Math.floor(Math.random() * 1000), ephemeral: true });
+    url = embedded.url;
+  }
+  const database = openDatabase(url, 10);
+  try {
+    await migrateToLatest(database.db);
+    const store = new PostgresEventStore(database.pool);
+    let { count: events } = await eventsAfter(database.db, START);
+    if (events === 0) {
+      console.error('empty event log: importing the committed Olist sample (data/olist-sample)…');
+      const started = performance.now();
+      await replayOlist(new CommandHandler(store), await readOlist('data/olist-sample'), { tenantId: 'olist' });
+      events = (await eventsAfter(database.db, START)).count;
+      console.error(`imported ${events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+    const selected: Projection[] = values.only ? values.only.split(',').map((n) => projections.find((p) => p.name === n) ?? fail(`unknown projection ${n}`)) : [...projections];
+    const runs: { name: string; events: number; seconds: number }[] = [];
+    // Warm-up: one rebuild of everything (caches, JIT), not reported.
+    await rebuild(database.db, store, selected, { batchSize });
+    for (const p of selected) {
+      const r = await rebuild(database.db, store, [p], { batchSize });
+      runs.push({ name: p.name, events: r.events, seconds: r.seconds });
+    }
+    if (selected.length > 1) {
+      const r = await rebuild(database.db, store, selected, { batchSize });
+      runs.push({ name: `all (${selected.length})`, events: r.events, seconds: r.seconds });
+    }
+    const raw = await rawBaseline(database, events);
+    const rawAgain = await rawBaseline(database, events);
+    const baseline = Math.max(raw, rawAgain);
+    console.log(`projection rebuild benchmark: ${events} events in $all, batches of ${batchSize}`);
+    console.log(`raw baseline: INSERT … SELECT * FROM unnest(…) of ${events} rows in batches of ${batchSize}: ${Math.round(baseline)} rows/s (best of 2: ${Math.round(raw)}, ${Math.round(rawAgain)})`);
+    console.log('');
+    console.log(`${'projection'.padEnd(18)} ${'applied'.padStart(9)} ${'seconds'.padStart(9)} ${'events/s'.padStart(10)} ${'× raw'.padStart(7)}`);
+    for (const r of runs) {
+      const rate = events / r.seconds;
+      console.log(`${r.name.padEnd(18)} ${String(r.events).padStart(9)} ${r.seconds.toFixed(3).padStart(9)} ${String(Math.round(rate)).padStart(10)} ${(rate / baseline).toFixed(2).padStart(7)}`);
+    }
+    console.log('');
+    console.log(`events/s: events of $all rebuilt (${events}) ÷ wall time of the whole blue/green rebuild (new schema, catch-up, switch, drop of the old one);`);
+    console.log('applied: events of the types the projection handles (the rebuild reads only those, filtered by the server).');
+  } finally {
+    await database.close();
+    await embedded?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  }
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,256 @@
+import { sql, type Kysely } from 'kysely';
+import type { Money } from '../../domain/shared/index.js';
+import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
+
+/** A period of local days, inclusive at both ends (`YYYY-MM-DD`); either end may be open. */
+export interface Period {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+/** Page of a list query. */
+export interface Page {
+  readonly limit: number;
+  readonly offset: number;
+}
+
+const money = (minor: string | number, currency: string): Money => ({ minor: Number(minor), currency: currency.trim() });
+
+/**
+ * A bucket of sales (a day, or an hour of a day) in one currency, net of cancellations:
+ * `orders`, `gmv` (line totals, shipping excluded) and `items` of orders placed in it minus
+ * those later cancelled; `averageOrderValue` = gmv ÷ orders rounded to a minor unit (null
+ * without orders); `cancelledOrders` / `cancelledGmv`: what cancellations took back.
+ */
+export interface SalesBucket {
+  readonly day: string;
+  /** 0–23 for hourly buckets; absent for daily ones. */
+  readonly hour?: number;
+  readonly orders: number;
+  readonly gmv: Money;
+  readonly items: number;
+  readonly averageOrderValue: Money | null;
+  readonly cancelledOrders: number;
+  readonly cancelledGmv: Money;
+}
+
+/** Daily or hourly sales over a period, by day (then hour) then currency. */
+export async function salesSeries(
+  db: Kysely<ReadModelSchema>,
+  tenantId: string,
+  options: Period & { granularity: 'day' | 'hour'; currency?: string | undefined } & Page,
+): Promise<SalesBucket[]> {
+  const hourly = options.granularity === 'hour';
+  const { rows } = await sql<{ day: string; hour: number | null; currency: string; orders: number; gmv: string; items: number; c_orders: number; c_gmv: string }>`
+    select day::text as day, ${hourly ? sql`hour` : sql`null::int`} as hour, currency,
+           sum(orders - cancelled_orders)::int as orders, sum(gmv_minor - cancelled_gmv_minor)::text as gmv,
+           sum(items - cancelled_items)::int as items, sum(cancelled_orders)::int as c_orders, sum(cancelled_gmv_minor)::text as c_gmv
+    from analytics_sales_hourly
+    where tenant_id = ${tenantId}
+      ${options.from ? sql`and day >= ${options.from}` : sql``}
+      ${options.to ? sql`and day <= ${options.to}` : sql``}
+      ${options.currency ? sql`and currency = ${options.currency}` : sql``}
+    group by day, ${hourly ? sql`hour,` : sql``} currency
+    order by day, ${hourly ? sql`hour,` : sql``} currency
+    limit ${options.limit} offset ${options.offset}`.execute(db);
+  return rows.map((r) => ({
+    day: r.day,
+    ...(hourly ? { hour: r.hour! } : {}),
+    orders: r.orders,
+    gmv: money(r.gmv, r.currency),
+    items: r.items,
+    averageOrderValue: r.orders > 0 ? money(Math.round(Number(r.gmv) / r.orders), r.currency) : null,
+    cancelledOrders: r.c_orders,
+    cancelledGmv: money(r.c_gmv, r.currency),
+  }));
+}
+
+/** Sales of one category (or product) over a period, net of cancellations. `orders`: orders containing it. */
+export interface SalesTotal {
+  readonly key: string;
+  readonly name?: string;
+  readonly category?: string;
+  readonly orders: number;
+  readonly units: number;
+  readonly gmv: Money;
+}
+
+/** Net sales per category over a period, largest GMV first (ties by name). */
+export async function salesByCategory(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { currency?: string | undefined }): Promise<SalesTotal[]> {
+  const { rows } = await sql<{ key: string; currency: string; orders: number; units: number; gmv: string }>`
+    select category as key, currency, sum(orders - cancelled_orders)::int as orders, sum(units - cancelled_units)::int as units,
+           sum(gmv_minor - cancelled_gmv_minor)::text as gmv
+    from analytics_product_daily
+    where tenant_id = ${tenantId}
+      ${options.from ? sql`and day >= ${options.from}` : sql``}
+      ${options.to ? sql`and day <= ${options.to}` : sql``}
+      ${options.currency ? sql`and currency = ${options.currency}` : sql``}
+    group by category, currency
+    order by sum(gmv_minor - cancelled_gmv_minor) desc, category, currency
+    limit ${options.limit} offset ${options.offset}`.execute(db);
+  return rows.map((r) => ({ key: r.key, orders: r.orders, units: r.units, gmv: money(r.gmv, r.currency) }));
+}
+
+/** Ranking of `topSellers`: by units sold or by GMV. */
+export type TopSellerRanking = 'units' | 'gmv';
+
+/**
+ * Best-selling products over a period, net of cancellations, by units or GMV (ties by
+ * the other figure, then SKU); optionally of one category (and everything under it).
+ */
+export async function topSellers(
+  db: Kysely<ReadModelSchema>,
+  tenantId: string,
+  options: Period & Page & { by: TopSellerRanking; category?: string | undefined; currency?: string | undefined },
+): Promise<SalesTotal[]> {
+  const units = sql`sum(units - cancelled_units)`;
+  const gmv = sql`sum(gmv_minor - cancelled_gmv_minor)`;
+  const [first, second] = options.by === 'units' ? [units, gmv] : [gmv, units];
+  const { rows } = await sql<{ key: string; name: string; category: string; currency: string; orders: number; units: number; gmv: string }>`
+    select sku as key, (array_agg(name order by day desc))[1] as name, (array_agg(category order by day desc))[1] as category, currency,
+           sum(orders - cancelled_orders)::int as orders, ${units}::int as units, ${gmv}::text as gmv
+    from analytics_product_daily
+    where tenant_id = ${tenantId}
+      ${options.from ? sql`and day >= ${options.from}` : sql``}
+      ${options.to ? sql`and day <= ${options.to}` : sql``}
+      ${options.currency ? sql`and currency = ${options.currency}` : sql``}
+      ${options.category ? sql`and (category = ${options.category} or category like ${`${options.category.replace(/[\\%_]/g, '\\$&')}/%`})` : sql``}
+    group by sku, currency
+    having ${units} > 0
+    order by ${first} desc, ${second} desc, sku
+    limit ${options.limit} offset ${options.offset}`.execute(db);
+  return rows.map((r) => ({ key: r.key, name: r.name, category: r.category, orders: r.orders, units: r.units, gmv: money(r.gmv, r.currency) }));
+}
+
+/** A product's net sales on one day. */
+export interface ProductDay {
+  readonly day: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly category: string;
+  readonly orders: number;
+  readonly units: number;
+  readonly gmv: Money;
+}
+
+/** Net sales per product and day over a period (optionally one SKU), by day then SKU. */
+export async function salesByProduct(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { sku?: string | undefined }): Promise<ProductDay[]> {
+  let query = db.selectFrom('analytics_product_daily').selectAll().where('tenant_id', '=', tenantId);
+  if (options.from) query = query.where('day', '>=', options.from);
+  if (options.to) query = query.where('day', '<=', options.to);
+  if (options.sku) query = query.where('sku', '=', options.sku);
+  const rows = await query.orderBy('day').orderBy('sku').orderBy('currency').limit(options.limit).offset(options.offset).execute();
+  return rows.map((r) => ({
+    day: r.day,
+    sku: r.sku,
+    name: r.name,
+    category: r.category,
+    orders: r.orders - r.cancelled_orders,
+    units: r.units - r.cancelled_units,
+    gmv: money(Number(r.gmv_minor) - Number(r.cancelled_gmv_minor), r.currency),
+  }));
+}
+
+/** Money that went back, per day: `cancellation` (orders cancelled that day, their GMV), `wallet-refund`, and later kinds (returns, refunds). */
+export interface ReturnsDay {
+  readonly day: string;
+  readonly kind: string;
+  readonly count: number;
+  readonly amount: Money;
+}
+
+/** Cancellations and refunds per day and kind over a period. */
+export async function cancellationsAndRefunds(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { kind?: string | undefined }): Promise<ReturnsDay[]> {
+  let query = db.selectFrom('analytics_returns_daily').selectAll().where('tenant_id', '=', tenantId);
+  if (options.from) query = query.where('day', '>=', options.from);
+  if (options.to) query = query.where('day', '<=', options.to);
+  if (options.kind) query = query.where('kind', '=', options.kind);
+  const rows = await query.orderBy('day').orderBy('kind').orderBy('currency').limit(options.limit).offset(options.offset).execute();
+  return rows.map((r) => ({ day: r.day, kind: r.kind, count: r.count, amount: money(r.amount_minor, r.currency) }));
+}
+
+/** Money moved through wallets on one day in one flow (`top-up`, `voucher`, `gift`, `adjustment`, `payment`, `refund`, …). */
+export interface WalletFlowDay {
+  readonly day: string;
+  readonly flow: string;
+  readonly count: number;
+  readonly amount: Money;
+}
+
+/** Wallet flows per day and flow over a period. */
+export async function walletFlows(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { flow?: string | undefined }): Promise<WalletFlowDay[]> {
+  let query = db.selectFrom('analytics_wallet_daily').selectAll().where('tenant_id', '=', tenantId);
+  if (options.from) query = query.where('day', '>=', options.from);
+  if (options.to) query = query.where('day', '<=', options.to);
+  if (options.flow) query = query.where('flow', '=', options.flow);
+  const rows = await query.orderBy('day').orderBy('flow').orderBy('currency').limit(options.limit).offset(options.offset).execute();
+  return rows.map((r) => ({ day: r.day, flow: r.flow, count: r.count, amount: money(r.amount_minor, r.currency) }));
+}
+
+/** A current stock alert: an SKU in a warehouse that is `low` or `out`, since when (ISO 8601 UTC). */
+export interface StockAlert {
+  readonly sku: string;
+  readonly warehouseId: string;
+  readonly level: 'low' | 'out';
+  readonly available: number;
+  readonly threshold: number;
+  readonly since: string;
+}
+
+/** Current stock alerts, `out` before `low`, then longest-standing first. */
+export async function stockAlerts(
+  db: Kysely<ReadModelSchema>,
+  tenantId: string,
+  options: Page & { level?: 'low' | 'out' | undefined; warehouseId?: string | undefined },
+): Promise<StockAlert[]> {
+  let query = db.selectFrom('analytics_stock').selectAll().where('tenant_id', '=', tenantId).where('level', '<>', 'ok');
+  if (options.level) query = query.where('level', '=', options.level);
+  if (options.warehouseId) query = query.where('warehouse_id', '=', options.warehouseId);
+  const rows = await query.orderBy('level', 'desc').orderBy('level_since').orderBy('sku').orderBy('warehouse_id').limit(options.limit).offset(options.offset).execute();
+  return rows.map((r) => ({
+    sku: r.sku,
+    warehouseId: r.warehouse_id,
+    level: r.level as 'low' | 'out',
+    available: r.available,
+    threshold: r.threshold,
+    since: r.level_since.toISOString(),
+  }));
+}
+
+/**
+ * Baskets by day of opening: opened, checked out, abandoned (an abandonment event),
+ * still open; `conversionRate` = checked out ÷ opened, `abandonmentRate` = abandoned ÷
+ * opened (4 decimals; null when none opened). `total` sums the period.
+ */
+export interface BasketFunnel {
+  readonly days: { day: string; currency: string; opened: number; checkedOut: number; abandoned: number; open: number; conversionRate: number | null; abandonmentRate: number | null }[];
+  readonly total: { opened: number; checkedOut: number; abandoned: number; open: number; conversionRate: number | null; abandonmentRate: number | null };
+}
+
+const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
+
+/** Basket conversion and abandonment over a period. */
+export async function basketFunnel(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page): Promise<BasketFunnel> {
+  let query = db.selectFrom('analytics_basket_daily').selectAll().where('tenant_id', '=', tenantId);
+  if (options.from) query = query.where('day', '>=', options.from);
+  if (options.to) query = query.where('day', '<=', options.to);
+  const rows = await query.orderBy('day').orderBy('currency').execute();
+  const days = rows.map((r) => ({
+    day: r.day,
+    currency: r.currency.trim(),
+    opened: r.opened,
+    checkedOut: r.checked_out,
+    abandoned: r.abandoned,
+    open: r.opened - r.checked_out - r.abandoned,
+    conversionRate: rate(r.checked_out, r.opened),
+    abandonmentRate: rate(r.abandoned, r.opened),
+  }));
+  const sum = (f: (d: (typeof days)[number]) => number) => days.reduce((s, d) => s + f(d), 0);
+  const opened = sum((d) => d.opened);
+  const checkedOut = sum((d) => d.checkedOut);
+  const abandoned = sum((d) => d.abandoned);
+  return {
+    days: days.slice(options.offset, options.offset + options.limit),
+    total: { opened, checkedOut, abandoned, open: opened - checkedOut - abandoned, conversionRate: rate(checkedOut, opened), abandonmentRate: rate(abandoned, opened) },
+  };
+}

@@ -1,0 +1,440 @@
+import { sql } from 'kysely';
+import type { RecordedEvent } from '../application/ports/event-store.js';
+import { DEFAULT_LOW_STOCK_THRESHOLD } from './catalogue-projection.js';
+import { int, list, localDay, localHour, moneyOf, optStr, str, type Projection } from './projection.js';
+import { addToCounters, columns, insertRows, selectByKeys, type Executor } from './sql.js';
+
+const K = '\u0000';
+
+/**
+ * Wallet flows by event: credits by their `reason` (`top-up`, `voucher`, `gift`,
+ * `adjustment`), `payment` (debit for an order), `refund` (money paid for an order given back).
+ */
+export const WALLET_FLOWS = [
+  'top-up', 'voucher', 'gift', 'adjustment', 'gift-cheque', 'payment', 'refund', 'bonus', 'bonus-expired', 'withdrawal',
+  'transfer-out', 'transfer-in', 'transfer-reversed', 'gift-cheque-issued',
+] as const;
+
+/** The flow of a wallet (or gift cheque) event that moves money; credits are named by their reason. */
+const WALLET_FLOW_OF: Readonly<Record<string, string>> = {
+  WalletDebited: 'payment',
+  WalletRefunded: 'refund',
+  WalletBonusGranted: 'bonus',
+  WalletBonusExpired: 'bonus-expired',
+  WalletWithdrawalPaidOut: 'withdrawal',
+  WalletTransferSent: 'transfer-out',
+  WalletTransferReceived: 'transfer-in',
+  WalletTransferReversed: 'transfer-reversed',
+  GiftChequeIssued: 'gift-cheque-issued',
+};
+
+/** Stock level of an SKU in a warehouse: `out` (available ≤ 0), `low` (≤ threshold), `ok`. */
+export type StockLevel = 'ok' | 'low' | 'out';
+
+/** The level of `available` units against `threshold`. */
+export function stockLevel(available: number, threshold: number): StockLevel {
+  return available <= 0 ? 'out' : available <= threshold ? 'low' : 'ok';
+}
+
+async function setup(db: Executor): Promise<void> {
+  await sql`
+    create table analytics_sales_hourly (
+      tenant_id text not null, day date not null, hour smallint not null, currency char(3) not null,
+      orders integer not null, gmv_minor bigint not null, items integer not null,
+      cancelled_orders integer not null, cancelled_gmv_minor bigint not null, cancelled_items integer not null,
+      primary key (tenant_id, day, hour, currency)
+    )`.execute(db);
+  await sql`
+    create table analytics_product_daily (
+      tenant_id text not null, day date not null, sku text not null, currency char(3) not null,
+      name text not null, category text not null,
+      orders integer not null, units integer not null, gmv_minor bigint not null,
+      cancelled_orders integer not null, cancelled_units integer not null, cancelled_gmv_minor bigint not null,
+      primary key (tenant_id, day, sku, currency)
+    )`.execute(db);
+  await sql`create index analytics_product_daily_category on analytics_product_daily (tenant_id, category, day)`.execute(db);
+  await sql`
+    create table analytics_orders (
+      tenant_id text not null, order_id text not null, customer_id text not null, currency char(3) not null,
+      placed_day date not null, placed_hour smallint not null, gmv_minor bigint not null, items integer not null,
+      status text not null,
+      primary key (tenant_id, order_id)
+    )`.execute(db);
+  await sql`
+    create table analytics_order_items (
+      tenant_id text not null, order_id text not null, sku text not null,
+      units integer not null, gmv_minor bigint not null,
+      primary key (tenant_id, order_id, sku)
+    )`.execute(db);
+  await sql`
+    create table analytics_returns_daily (
+      tenant_id text not null, day date not null, currency char(3) not null, kind text not null,
+      count integer not null, amount_minor bigint not null,
+      primary key (tenant_id, day, currency, kind)
+    )`.execute(db);
+  await sql`
+    create table analytics_wallet_daily (
+      tenant_id text not null, day date not null, currency char(3) not null, flow text not null,
+      count integer not null, amount_minor bigint not null,
+      primary key (tenant_id, day, currency, flow)
+    )`.execute(db);
+  await sql`
+    create table analytics_stock (
+      tenant_id text not null, sku text not null, warehouse_id text not null,
+      on_hand integer not null, reserved integer not null, available integer not null,
+      threshold integer not null, level text not null, level_since timestamptz not null, domain_alerts boolean not null,
+      primary key (tenant_id, sku, warehouse_id)
+    )`.execute(db);
+  await sql`create index analytics_stock_alerts on analytics_stock (tenant_id, level) where level <> 'ok'`.execute(db);
+  await sql`
+    create table analytics_baskets (
+      tenant_id text not null, basket_id text not null, customer_id text not null, currency char(3) not null,
+      opened_at timestamptz not null, opened_day date not null, status text not null, closed_at timestamptz,
+      primary key (tenant_id, basket_id)
+    )`.execute(db);
+  await sql`
+    create table analytics_basket_daily (
+      tenant_id text not null, day date not null, currency char(3) not null,
+      opened integer not null, checked_out integer not null, abandoned integer not null,
+      primary key (tenant_id, day, currency)
+    )`.execute(db);
+}
+
+/** Counters keyed by a tuple, summed in memory and added to a table in one statement. */
+class Counters {
+  private readonly rows = new Map<string, { key: unknown[]; values: number[]; extra: unknown[] }>();
+  constructor(private readonly width: number) {}
+  add(key: readonly unknown[], values: readonly number[], extra: readonly unknown[] = []): void {
+    const k = key.join(K);
+    const row = this.rows.get(k) ?? { key: [...key], values: new Array<number>(this.width).fill(0), extra: [] };
+    values.forEach((v, i) => (row.values[i]! += v));
+    if (extra.length > 0) row.extra = [...extra];
+    this.rows.set(k, row);
+  }
+  list(): unknown[][] {
+    return [...this.rows.values()].map((r) => [...r.key, ...r.extra, ...r.values]);
+  }
+}
+
+interface OrderMemo {
+  tenant: string;
+  orderId: string;
+  customerId: string;
+  currency: string;
+  day: string;
+  hour: number;
+  gmv: number;
+  items: number;
+  status: string;
+  lines: Map<string, { units: number; gmv: number; name: string; category: string }>;
+  isNew: boolean;
+}
+
+interface StockMemo {
+  tenant: string;
+  sku: string;
+  warehouse: string;
+  onHand: number;
+  reserved: number;
+  threshold: number;
+  level: StockLevel;
+  since: string;
+  /** A threshold was set: the stock aggregate raises the alerts (LowStock, OutOfStock, …) and they set the level. */
+  domainAlerts: boolean;
+}
+
+interface BasketMemo {
+  tenant: string;
+  basketId: string;
+  customerId: string;
+  currency: string;
+  openedAt: string;
+  openedDay: string;
+  status: string;
+  closedAt: string | null;
+}
+
+const ORDER = new Set(['OrderPlaced', 'OrderCancelled']);
+const RETURNS = new Set(['OrderItemsReturned', 'OrderRefunded']);
+const WALLET = new Set(['WalletCredited', ...Object.keys(WALLET_FLOW_OF)]);
+/** Stock events that move units, with their (on hand, reserved) sign. */
+const STOCK_MOVES: Readonly<Record<string, [number, number]>> = {
+  StockReceived: [1, 0],
+  StockReserved: [0, 1],
+  StockReleased: [0, -1],
+  StockShipped: [-1, -1],
+  StockAdjusted: [1, 0],
+  StockReturned: [1, 0],
+  StockTransferredOut: [-1, 0],
+  StockTransferredIn: [1, 0],
+};
+/** The stock aggregate's alerts and the level each one sets. */
+const STOCK_ALERTS: Readonly<Record<string, (d: Record<string, unknown>) => StockLevel>> = {
+  LowStock: () => 'low',
+  OutOfStock: () => 'out',
+  BackInStock: (d) => (d.low === true ? 'low' : 'ok'),
+  LowStockCleared: () => 'ok',
+};
+const STOCK = new Set([...Object.keys(STOCK_MOVES), 'StockThresholdSet', ...Object.keys(STOCK_ALERTS)]);
+const BASKET = new Set(['BasketOpened', 'BasketCheckedOut', 'BasketReopened', 'BasketAbandoned', 'BasketAssigned', 'BasketMerged']);
+
+async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<void> {
+  const hourly = new Counters(6);
+  const products = new Counters(6);
+  const returns = new Counters(2);
+  const wallet = new Counters(2);
+  const basketDaily = new Counters(3);
+
+  // Rows of earlier batches this batch needs: load them all first, in one query per table.
+  const orderKeys = new Map<string, [string, string]>();
+  const stockKeys = new Map<string, [string, string, string]>();
+  const basketKeys = new Map<string, [string, string]>();
+  for (const e of events) {
+    const t = e.metadata.tenantId;
+    if (e.type === 'OrderCancelled') orderKeys.set(t + K + str(e.data, 'orderId'), [t, str(e.data, 'orderId')]);
+    else if (STOCK.has(e.type)) stockKeys.set([t, str(e.data, 'sku'), str(e.data, 'warehouseId')].join(K), [t, str(e.data, 'sku'), str(e.data, 'warehouseId')]);
+    else if (BASKET.has(e.type) && e.type !== 'BasketOpened') basketKeys.set(t + K + str(e.data, 'basketId'), [t, str(e.data, 'basketId')]);
+  }
+  const orders = await loadOrders(db, [...orderKeys.values()]);
+  const stock = await loadStock(db, [...stockKeys.values()]);
+  const baskets = await loadBaskets(db, [...basketKeys.values()]);
+  const touchedOrders = new Set<string>();
+  const touchedStock = new Set<string>();
+  const touchedBaskets = new Set<string>();
+
+  for (const e of events) {
+    const tenant = e.metadata.tenantId;
+    const at = e.metadata.occurredAt;
+    const day = localDay(at);
+    const d = e.data;
+    if (ORDER.has(e.type)) {
+      const orderId = str(d, 'orderId');
+      const key = tenant + K + orderId;
+      if (e.type === 'OrderPlaced') {
+        const lines = new Map<string, { units: number; gmv: number; name: string; category: string }>();
+        let currency = moneyOf(d, 'total').currency;
+        for (const l of list(d, 'lines')) {
+          const total = moneyOf(l, 'lineTotal');
+          currency = total.currency;
+          const sku = str(l, 'sku');
+          const prev = lines.get(sku);
+          lines.set(sku, { units: (prev?.units ?? 0) + int(l, 'quantity'), gmv: (prev?.gmv ?? 0) + total.minor, name: str(l, 'name'), category: str(l, 'category') });
+        }
+        const memo: OrderMemo = {
+          tenant, orderId, customerId: str(d, 'customerId'), currency, day, hour: localHour(at),
+          gmv: [...lines.values()].reduce((s, l) => s + l.gmv, 0), items: [...lines.values()].reduce((s, l) => s + l.units, 0),
+          status: 'placed', lines, isNew: true,
+        };
+        orders.set(key, memo);
+        touchedOrders.add(key);
+        hourly.add([tenant, memo.day, memo.hour, currency], [1, memo.gmv, memo.items, 0, 0, 0]);
+        for (const [sku, l] of lines) products.add([tenant, memo.day, sku, currency], [1, l.units, l.gmv, 0, 0, 0], [l.name, l.category]);
+      } else {
+        const memo = orders.get(key);
+        if (!memo) throw new Error(`OrderCancelled for unknown order ${orderId}`);
+        if (memo.status === 'cancelled') continue;
+        memo.status = 'cancelled';
+        touchedOrders.add(key);
+        hourly.add([tenant, memo.day, memo.hour, memo.currency], [0, 0, 0, 1, memo.gmv, memo.items]);
+        for (const [sku, l] of memo.lines) products.add([tenant, memo.day, sku, memo.currency], [0, 0, 0, 1, l.units, l.gmv], [l.name, l.category]);
+        returns.add([tenant, day, memo.currency, 'cancellation'], [1, memo.gmv]);
+      }
+    } else if (RETURNS.has(e.type)) {
+      const amount = moneyOf(d, 'amount');
+      returns.add([tenant, day, amount.currency, e.type === 'OrderItemsReturned' ? 'return' : 'refund'], [1, amount.minor]);
+    } else if (WALLET.has(e.type)) {
+      const amount = moneyOf(d, 'amount');
+      const flow = e.type === 'WalletCredited' ? str(d, 'reason') : WALLET_FLOW_OF[e.type]!;
+      wallet.add([tenant, day, amount.currency, flow], [1, amount.minor]);
+      if (e.type === 'WalletRefunded') returns.add([tenant, day, amount.currency, 'wallet-refund'], [1, amount.minor]);
+    } else if (STOCK.has(e.type)) {
+      const sku = str(d, 'sku');
+      const warehouse = str(d, 'warehouseId');
+      const key = [tenant, sku, warehouse].join(K);
+      const known = stock.has(key);
+      const memo: StockMemo = stock.get(key) ?? { tenant, sku, warehouse, onHand: 0, reserved: 0, threshold: DEFAULT_LOW_STOCK_THRESHOLD, level: 'out', since: at, domainAlerts: false };
+      const move = STOCK_MOVES[e.type];
+      const alert = STOCK_ALERTS[e.type];
+      if (move) {
+        const qty = int(d, 'quantity');
+        memo.onHand += move[0] * qty;
+        memo.reserved += move[1] * qty;
+      } else if (e.type === 'StockThresholdSet') {
+        memo.threshold = int(d, 'lowStock');
+        memo.domainAlerts = true;
+      }
+      const level = alert ? alert(d) : memo.domainAlerts ? memo.level : stockLevel(memo.onHand - memo.reserved, memo.threshold);
+      if (level !== memo.level || !known) memo.since = at;
+      memo.level = level;
+      stock.set(key, memo);
+      touchedStock.add(key);
+    } else if (BASKET.has(e.type)) {
+      const basketId = str(d, 'basketId');
+      const key = tenant + K + basketId;
+      if (e.type === 'BasketOpened') {
+        const memo: BasketMemo = { tenant, basketId, customerId: optStr(d, 'customerId') ?? '', currency: str(d, 'currency'), openedAt: at, openedDay: day, status: 'open', closedAt: null };
+        baskets.set(key, memo);
+        basketDaily.add([tenant, day, memo.currency], [1, 0, 0]);
+      } else {
+        const memo = baskets.get(key);
+        if (!memo) throw new Error(`${e.type} for unknown basket ${basketId}`);
+        const cohort = [tenant, memo.openedDay, memo.currency];
+        switch (e.type) {
+          case 'BasketCheckedOut':
+            if (memo.status === 'abandoned') basketDaily.add(cohort, [0, 0, -1]);
+            memo.status = 'checked-out';
+            memo.closedAt = at;
+            basketDaily.add(cohort, [0, 1, 0]);
+            break;
+          case 'BasketReopened':
+            if (memo.status === 'checked-out') basketDaily.add(cohort, [0, -1, 0]);
+            memo.status = 'open';
+            memo.closedAt = null;
+            break;
+          case 'BasketAbandoned':
+            if (memo.status !== 'abandoned') basketDaily.add(cohort, [0, 0, 1]);
+            memo.status = 'abandoned';
+            memo.closedAt = at;
+            break;
+          case 'BasketAssigned':
+            memo.customerId = str(d, 'customerId');
+            break;
+          case 'BasketMerged':
+            memo.status = 'merged';
+            memo.closedAt = at;
+            break;
+        }
+      }
+      touchedBaskets.add(key);
+    }
+  }
+
+  await addToCounters(
+    db, 'analytics_sales_hourly', columns(['tenant_id', 'text'], ['day', 'date'], ['hour', 'smallint'], ['currency', 'text']),
+    columns(['orders', 'int4'], ['gmv_minor', 'int8'], ['items', 'int4'], ['cancelled_orders', 'int4'], ['cancelled_gmv_minor', 'int8'], ['cancelled_items', 'int4']),
+    hourly.list(),
+  );
+  await addToCounters(
+    db, 'analytics_product_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['sku', 'text'], ['currency', 'text']),
+    columns(['orders', 'int4'], ['units', 'int4'], ['gmv_minor', 'int8'], ['cancelled_orders', 'int4'], ['cancelled_units', 'int4'], ['cancelled_gmv_minor', 'int8']),
+    products.list(), columns(['name', 'text'], ['category', 'text']),
+  );
+  await addToCounters(db, 'analytics_returns_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['kind', 'text']), columns(['count', 'int4'], ['amount_minor', 'int8']), returns.list());
+  await addToCounters(db, 'analytics_wallet_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['flow', 'text']), columns(['count', 'int4'], ['amount_minor', 'int8']), wallet.list());
+  await addToCounters(db, 'analytics_basket_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text']), columns(['opened', 'int4'], ['checked_out', 'int4'], ['abandoned', 'int4']), basketDaily.list());
+
+  const touched = [...touchedOrders].map((k) => orders.get(k)!);
+  await insertRows(
+    db, 'analytics_orders',
+    columns(['tenant_id', 'text'], ['order_id', 'text'], ['customer_id', 'text'], ['currency', 'text'], ['placed_day', 'date'], ['placed_hour', 'smallint'], ['gmv_minor', 'int8'], ['items', 'int4'], ['status', 'text']),
+    touched.map((o) => [o.tenant, o.orderId, o.customerId, o.currency, o.day, o.hour, o.gmv, o.items, o.status]),
+    'on conflict (tenant_id, order_id) do update set status = excluded.status',
+  );
+  await insertRows(
+    db, 'analytics_order_items',
+    columns(['tenant_id', 'text'], ['order_id', 'text'], ['sku', 'text'], ['units', 'int4'], ['gmv_minor', 'int8']),
+    touched.filter((o) => o.isNew).flatMap((o) => [...o.lines].map(([sku, l]) => [o.tenant, o.orderId, sku, l.units, l.gmv])),
+  );
+  await insertRows(
+    db, 'analytics_stock',
+    columns(
+      ['tenant_id', 'text'], ['sku', 'text'], ['warehouse_id', 'text'], ['on_hand', 'int4'], ['reserved', 'int4'], ['available', 'int4'], ['threshold', 'int4'],
+      ['level', 'text'], ['level_since', 'timestamptz'], ['domain_alerts', 'bool'],
+    ),
+    [...touchedStock].map((k) => stock.get(k)!).map((s) => [s.tenant, s.sku, s.warehouse, s.onHand, s.reserved, s.onHand - s.reserved, s.threshold, s.level, s.since, s.domainAlerts]),
+    `on conflict (tenant_id, sku, warehouse_id) do update set on_hand = excluded.on_hand, reserved = excluded.reserved, available = excluded.available,
+      threshold = excluded.threshold, level = excluded.level, level_since = excluded.level_since, domain_alerts = excluded.domain_alerts`,
+  );
+  await insertRows(
+    db, 'analytics_baskets',
+    columns(['tenant_id', 'text'], ['basket_id', 'text'], ['customer_id', 'text'], ['currency', 'text'], ['opened_at', 'timestamptz'], ['opened_day', 'date'], ['status', 'text'], ['closed_at', 'timestamptz']),
+    [...touchedBaskets].map((k) => baskets.get(k)!).map((b) => [b.tenant, b.basketId, b.customerId, b.currency, b.openedAt, b.openedDay, b.status, b.closedAt]),
+    'on conflict (tenant_id, basket_id) do update set customer_id = excluded.customer_id, status = excluded.status, closed_at = excluded.closed_at',
+  );
+}
+
+const iso = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString());
+
+async function loadOrders(db: Executor, keys: [string, string][]): Promise<Map<string, OrderMemo>> {
+  const keyCols = columns(['tenant_id', 'text'], ['order_id', 'text']);
+  const rows = await selectByKeys<{ tenant_id: string; order_id: string; customer_id: string; currency: string; placed_day: string; placed_hour: number; gmv_minor: string; items: number; status: string }>(
+    db, 'analytics_orders', keyCols, keys,
+  );
+  const items = await selectByKeys<{ tenant_id: string; order_id: string; sku: string; units: number; gmv_minor: string }>(db, 'analytics_order_items', keyCols, keys);
+  const names = await sql<{ tenant_id: string; sku: string; name: string; category: string }>`
+    select distinct on (p.tenant_id, p.sku) p.tenant_id, p.sku, p.name, p.category from analytics_product_daily p
+    where (p.tenant_id, p.sku) in (select * from unnest(${items.map((i) => i.tenant_id)}::text[], ${items.map((i) => i.sku)}::text[]))
+    order by p.tenant_id, p.sku, p.day desc`.execute(db);
+  const nameOf = new Map(names.rows.map((n) => [n.tenant_id + K + n.sku, n]));
+  const out = new Map<string, OrderMemo>();
+  for (const r of rows) {
+    out.set(r.tenant_id + K + r.order_id, {
+      tenant: r.tenant_id, orderId: r.order_id, customerId: r.customer_id, currency: r.currency.trim(), day: r.placed_day, hour: r.placed_hour,
+      gmv: Number(r.gmv_minor), items: r.items, status: r.status, lines: new Map(), isNew: false,
+    });
+  }
+  for (const i of items) {
+    const memo = out.get(i.tenant_id + K + i.order_id);
+    const n = nameOf.get(i.tenant_id + K + i.sku);
+    memo?.lines.set(i.sku, { units: i.units, gmv: Number(i.gmv_minor), name: n?.name ?? i.sku, category: n?.category ?? '' });
+  }
+  return out;
+}
+
+async function loadStock(db: Executor, keys: [string, string, string][]): Promise<Map<string, StockMemo>> {
+  const rows = await selectByKeys<{ tenant_id: string; sku: string; warehouse_id: string; on_hand: number; reserved: number; threshold: number; level: StockLevel; level_since: Date; domain_alerts: boolean }>(
+    db, 'analytics_stock', columns(['tenant_id', 'text'], ['sku', 'text'], ['warehouse_id', 'text']), keys,
+  );
+  return new Map(
+    rows.map((r) => [
+      [r.tenant_id, r.sku, r.warehouse_id].join(K),
+      { tenant: r.tenant_id, sku: r.sku, warehouse: r.warehouse_id, onHand: r.on_hand, reserved: r.reserved, threshold: r.threshold, level: r.level, since: iso(r.level_since), domainAlerts: r.domain_alerts },
+    ]),
+  );
+}
+
+async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<string, BasketMemo>> {
+  const rows = await selectByKeys<{ tenant_id: string; basket_id: string; customer_id: string; currency: string; opened_at: Date; opened_day: string; status: string; closed_at: Date | null }>(
+    db, 'analytics_baskets', columns(['tenant_id', 'text'], ['basket_id', 'text']), keys,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.tenant_id + K + r.basket_id,
+      { tenant: r.tenant_id, basketId: r.basket_id, customerId: r.customer_id, currency: r.currency.trim(), openedAt: iso(r.opened_at), openedDay: r.opened_day, status: r.status, closedAt: r.closed_at ? iso(r.closed_at) : null },
+    ]),
+  );
+}
+
+/**
+ * The analytics read model (all amounts in minor units beside their currency; days and
+ * hours are the business time's local ones):
+ * - `analytics_sales_hourly`: orders, GMV (line totals, shipping excluded) and items per
+ *   hour of placement, with what cancellations later took back (net = placed − cancelled);
+ * - `analytics_product_daily`: the same per product and day (categories, top sellers);
+ * - `analytics_returns_daily`: per day and kind: `cancellation` (orders cancelled that day,
+ *   their GMV), `return` (items returned, their amount), `refund` (orders refunded),
+ *   `wallet-refund` (money given back to wallets);
+ * - `analytics_wallet_daily`: wallet flows per day (`WALLET_FLOWS`: credits by reason —
+ *   top-up, voucher, gift, adjustment, gift-cheque —, payment, refund, bonus, bonus-expired,
+ *   withdrawal, transfers out/in/reversed, gift cheques issued);
+ * - `analytics_stock`: current stock per SKU and warehouse with its level (`out`, `low`,
+ *   `ok`) and since when: the current stock alerts. Once a threshold was set for it the
+ *   stock aggregate's own alerts (LowStock, OutOfStock, BackInStock, LowStockCleared) set
+ *   the level; before, the level follows the counts against `DEFAULT_LOW_STOCK_THRESHOLD`;
+ * - `analytics_baskets`, `analytics_basket_daily`: baskets opened, checked out (less those
+ *   reopened after a failed checkout) and abandoned, by day of opening (conversion =
+ *   checked out / opened); guest baskets take their customer when assigned;
+ * - `analytics_orders`, `analytics_order_items`: what a cancellation needs to take back.
+ */
+export const analyticsProjection: Projection = {
+  name: 'analytics',
+  version: 1,
+  description: 'hourly/daily GMV, products, categories, cancellations and refunds, wallet flows, stock alerts, baskets',
+  eventTypes: new Set<string>([...ORDER, ...RETURNS, ...WALLET, ...STOCK, ...BASKET]),
+  tables: [
+    'analytics_sales_hourly', 'analytics_product_daily', 'analytics_orders', 'analytics_order_items', 'analytics_returns_daily',
+    'analytics_wallet_daily', 'analytics_stock', 'analytics_baskets', 'analytics_basket_daily',
+  ],
+  setup,
+  apply,
+};

@@ -1,0 +1,116 @@
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+
+/** Any Kysely executor (a database or a transaction): projections write through raw SQL. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Executor = Kysely<any> | Transaction<any>;
+
+/** PostgreSQL array element types the bulk helpers bind (one array parameter per column). */
+export type ColumnType = 'text' | 'int4' | 'int8' | 'date' | 'timestamptz' | 'bool' | 'smallint';
+
+/** A column of a bulk write: its name and its PostgreSQL type. */
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+/** `[name, type]` pairs as `Column`s. */
+export function columns(...pairs: readonly (readonly [string, ColumnType])[]): Column[] {
+  return pairs.map(([name, type]) => ({ name, type }));
+}
+
+const ident = (name: string) => sql.id(name);
+
+/**
+ * `unnest($1::t1[], $2::t2[], …) as u(c1, c2, …)`: the rows as one array parameter per
+ * column, which is what makes set-based writes one round trip whatever the row count.
+ */
+function unnest(cols: readonly Column[], rows: readonly (readonly unknown[])[]): RawBuilder<unknown> {
+  const params = cols.map((c, i) => sql`${rows.map((r) => r[i] ?? null)}::${sql.raw(c.type)}[]`);
+  return sql`unnest(${sql.join(params)}) as u(${sql.join(cols.map((c) => ident(c.name)))})`;
+}
+
+/**
+ * Inserts rows with one statement (`insert … select * from unnest(…)`).
+ * @param onConflict raw `on conflict …` clause (trusted, written by the projection), or none
+ */
+export async function insertRows(
+  db: Executor,
+  table: string,
+  cols: readonly Column[],
+  rows: readonly (readonly unknown[])[],
+  onConflict?: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`insert into ${ident(table)} (${sql.join(cols.map((c) => ident(c.name)))})
+    select ${sql.join(cols.map((c) => sql`u.${ident(c.name)}`))} from ${unnest(cols, rows)}
+    ${onConflict ? sql.raw(onConflict) : sql``}`.execute(db);
+}
+
+/**
+ * Adds to counters: inserts rows `[...key, ...extra, ...counters]`, and where a row with
+ * the same key exists adds every counter column to it (`col = t.col + excluded.col`) and
+ * overwrites the `extra` columns. Rows must have unique keys.
+ */
+export async function addToCounters(
+  db: Executor,
+  table: string,
+  keyCols: readonly Column[],
+  counterCols: readonly Column[],
+  rows: readonly (readonly unknown[])[],
+  extraCols: readonly Column[] = [],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const sets = [
+    ...counterCols.map((c) => `${quote(c.name)} = ${quote(table)}.${quote(c.name)} + excluded.${quote(c.name)}`),
+    ...extraCols.map((c) => `${quote(c.name)} = excluded.${quote(c.name)}`),
+  ];
+  await insertRows(
+    db,
+    table,
+    [...keyCols, ...extraCols, ...counterCols],
+    rows,
+    `on conflict (${keyCols.map((c) => quote(c.name)).join(', ')}) do update set ${sets.join(', ')}`,
+  );
+}
+
+/**
+ * Updates rows matched on `keyCols` from the given rows: `update t set c = u.c … from unnest(…)`.
+ * @param set raw assignments using `u.<column>` (trusted), e.g. `status = u.status`
+ */
+export async function updateRows(
+  db: Executor,
+  table: string,
+  keyCols: readonly Column[],
+  valueCols: readonly Column[],
+  rows: readonly (readonly unknown[])[],
+  set: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = [...keyCols, ...valueCols];
+  const where = keyCols.map((c) => sql`t.${ident(c.name)} = u.${ident(c.name)}`);
+  await sql`update ${ident(table)} as t set ${sql.raw(set)} from ${unnest(cols, rows)} where ${sql.join(where, sql` and `)}`.execute(db);
+}
+
+/** Selects rows whose key is in the given keys (`where (k1, k2) in (select * from unnest(…))`). */
+export async function selectByKeys<R>(
+  db: Executor,
+  table: string,
+  keyCols: readonly Column[],
+  keys: readonly (readonly unknown[])[],
+  select = '*',
+): Promise<R[]> {
+  if (keys.length === 0) return [];
+  const tuple = sql.join(keyCols.map((c) => sql`t.${ident(c.name)}`));
+  const result = await sql<R>`select ${sql.raw(select)} from ${ident(table)} as t
+    where (${tuple}) in (select ${sql.join(keyCols.map((c) => sql`u.${ident(c.name)}`))} from ${unnest(keyCols, keys)})`.execute(db);
+  return result.rows;
+}
+
+/** A double-quoted identifier for trusted names built into raw clauses. */
+export function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A Kysely database of any schema (projection tables are reached through raw SQL and views). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDb = Kysely<any>;

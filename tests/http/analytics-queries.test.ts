@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Projector, projections } from '../../src/projections/index.js';
+import { given } from '../projections/support.js';
+import { createHarness, json, type Harness } from './harness.js';
+
+interface Answer<T = unknown> {
+  position: string;
+  data: T;
+}
+const PROBLEM = 'https://commerce-core.dev/problems/';
+const TRY = (minor: number) => ({ minor, currency: 'TRY' });
+const at = (day: string, time: string) => `2026-03-${day}T${time}:00.000+03:00`;
+const line = (sku: string, name: string, category: string, quantity: number, unit: number) => ({
+  sku, name, category, warehouseId: 'w1', unitPrice: TRY(unit), quantity, lineTotal: TRY(unit * quantity),
+});
+
+describe('HTTP queries: catalogue search, analytics, segments, projections', () => {
+  let h: Harness;
+  let admin: string;
+  let alice: string;
+
+  before(async () => {
+    h = await createHarness();
+    admin = h.token('acme', 'admin-1', ['admin']);
+    alice = h.token('acme', 'alice', ['customer']);
+    const g = (stream: string, type: string, data: Record<string, unknown>, when: string) => given(h.store, stream, type, data, when);
+    const products = [
+      ['MUG-1', 'Red Coffee Mug', 'home/kitchen', 1200, 10],
+      ['MUG-2', 'Blue Tea Mug', 'home/kitchen', 900, 3],
+      ['PAN-1', 'Frying Pan', 'home/kitchen/pans', 4500, 0],
+      ['PEN-1', 'Ink Pen', 'office', 250, 100],
+    ] as const;
+    for (const [sku, name, category, price, stock] of products) {
+      await g(`product-acme:${sku}`, 'ProductRegistered', { sku, name, category, price: TRY(price) }, at('01', '09:00'));
+      if (stock > 0) await g(`stock-acme:${sku}@w1`, 'StockReceived', { sku, warehouseId: 'w1', quantity: stock, reference: 'po', onHand: stock }, at('01', '09:00'));
+    }
+    await g('wallet-acme:alice', 'WalletOpened', { walletId: 'alice', customerId: 'alice', currency: 'TRY' }, at('01', '09:00'));
+    await g('wallet-acme:alice', 'WalletCredited', { walletId: 'alice', amount: TRY(1000), reason: 'top-up', reference: 'r', balance: TRY(1000) }, at('01', '09:30'));
+    const orders: [string, string, string, ReturnType<typeof line>[]][] = [
+      ['o1', 'alice', at('01', '10:15'), [line('MUG-1', 'Red Coffee Mug', 'home/kitchen', 2, 1200), line('PEN-1', 'Ink Pen', 'office', 4, 250)]],
+      ['o2', 'bob', at('01', '14:40'), [line('PEN-1', 'Ink Pen', 'office', 10, 250)]],
+      ['o3', 'carol', at('02', '11:05'), [line('MUG-2', 'Blue Tea Mug', 'home/kitchen', 1, 900)]],
+    ];
+    for (const [orderId, customerId, when, lines] of orders) {
+      const subtotal = lines.reduce((s, l) => s + l.lineTotal.minor, 0);
+      await g(`basket-acme:b-${orderId}`, 'BasketOpened', { basketId: `b-${orderId}`, customerId, currency: 'TRY' }, when);
+      await g(`order-acme:${orderId}`, 'OrderPlaced', { orderId, customerId, basketId: `b-${orderId}`, lines, subtotal: TRY(subtotal), shipping: TRY(0), total: TRY(subtotal) }, when);
+      await g(`basket-acme:b-${orderId}`, 'BasketCheckedOut', { basketId: `b-${orderId}`, orderId, customerId, lines: [], subtotal: TRY(subtotal) }, when);
+      for (const l of lines) await g(`stock-acme:${l.sku}@w1`, 'StockReserved', { sku: l.sku, warehouseId: 'w1', orderId, quantity: l.quantity, available: 0 }, when);
+    }
+    await g('basket-acme:b-open', 'BasketOpened', { basketId: 'b-open', customerId: 'dave', currency: 'TRY' }, at('02', '12:00'));
+    await g('order-acme:o3', 'OrderCancelled', { orderId: 'o3', reason: 'changed mind', previousStatus: 'pending' }, at('02', '18:00'));
+    await g('stock-acme:MUG-2@w1', 'StockReleased', { sku: 'MUG-2', warehouseId: 'w1', orderId: 'o3', quantity: 1, reason: 'x', available: 3 }, at('02', '18:00'));
+    for (const p of projections) await new Projector(h.store, h.database.db, p).catchUp();
+  });
+  after(() => h.close());
+
+  const get = async <T>(token: string, path: string, status = 200): Promise<Answer<T>> => {
+    const response = await h.query(token, path);
+    assert.equal(response.statusCode, status, `${path}: ${response.body}`);
+    return json<Answer<T>>(response);
+  };
+
+  it('catalogue: category subtree, text search, price range, in stock only, stock status, sorting, pagination', async () => {
+    const skus = async (query: string) => (await get<{ sku: string }[]>(alice, `catalogue?${query}`)).data.map((i) => i.sku);
+    assert.deepEqual(await skus('category=home'), ['MUG-1', 'MUG-2', 'PAN-1']);
+    assert.deepEqual(await skus('category=home/kitchen/pans'), ['PAN-1']);
+    assert.deepEqual(await skus('q=mug'), ['MUG-1', 'MUG-2']);
+    assert.deepEqual(await skus('q=coff%20MUG'), ['MUG-1']);
+    assert.deepEqual(await skus('q=%25%25'), []);
+    assert.deepEqual(await skus('minPrice=900&maxPrice=1200'), ['MUG-1', 'MUG-2']);
+    assert.deepEqual(await skus('inStock=true'), ['MUG-1', 'MUG-2', 'PEN-1']);
+    assert.deepEqual(await skus('stockStatus=out'), ['PAN-1']);
+    assert.deepEqual(await skus('sort=-price'), ['PAN-1', 'MUG-1', 'MUG-2', 'PEN-1']);
+    assert.deepEqual(await skus('sort=available&limit=2&offset=1'), ['MUG-2', 'MUG-1']);
+    const pen = (await get<Record<string, unknown>[]>(alice, 'catalogue?q=pen')).data[0];
+    assert.deepEqual(pen, { sku: 'PEN-1', name: 'Ink Pen', category: 'office', price: TRY(250), available: 86, stockStatus: 'in-stock' });
+    const tree = (await get<{ path: string; products: number; children: { path: string; children: { path: string }[] }[] }[]>(alice, 'catalogue/categories')).data;
+    assert.deepEqual(tree.map((n) => [n.path, n.products]), [['home', 3], ['office', 1]]);
+    assert.deepEqual(tree[0]!.children.map((c) => c.path), ['home/kitchen']);
+    assert.deepEqual(tree[0]!.children[0]!.children.map((c) => c.path), ['home/kitchen/pans']);
+  });
+
+  it('rejects bad catalogue filters with 400 naming the field', async () => {
+    for (const [query, field] of [
+      ['minPrice=abc', 'minPrice'],
+      ['minPrice=10&maxPrice=5', 'maxPrice'],
+      ['inStock=yes', 'inStock'],
+      ['sort=colour', 'sort'],
+      ['stockStatus=many', 'stockStatus'],
+      ['limit=0', 'limit'],
+      ['colour=red', 'colour'],
+    ]) {
+      const response = await h.query(alice, `catalogue?${query}`);
+      assert.equal(response.statusCode, 400, query);
+      assert.equal(json(response).field, field, query);
+      assert.equal(json(response).type, `${PROBLEM}validation-failed`);
+    }
+  });
+
+  it('analytics: daily and hourly sales with AOV, categories, top sellers, returns, wallet flows, stock alerts, baskets', async () => {
+    const daily = (await get<Record<string, unknown>[]>(admin, 'analytics/sales')).data;
+    assert.deepEqual(daily, [
+      { day: '2026-03-01', orders: 2, gmv: TRY(5900), items: 16, averageOrderValue: TRY(2950), cancelledOrders: 0, cancelledGmv: TRY(0) },
+      { day: '2026-03-02', orders: 0, gmv: TRY(0), items: 0, averageOrderValue: null, cancelledOrders: 1, cancelledGmv: TRY(900) },
+    ]);
+    const hourly = (await get<{ day: string; hour: number; gmv: { minor: number } }[]>(admin, 'analytics/sales?granularity=hour&from=2026-03-01&to=2026-03-01')).data;
+    assert.deepEqual(hourly.map((x) => [x.hour, x.gmv.minor]), [[10, 3400], [14, 2500]]);
+    const categories = (await get<{ key: string; units: number; gmv: { minor: number } }[]>(admin, 'analytics/categories')).data;
+    assert.deepEqual(categories.map((c) => [c.key, c.units, c.gmv.minor]), [['office', 14, 3500], ['home/kitchen', 2, 2400]]);
+    const byUnits = (await get<{ key: string; units: number }[]>(admin, 'analytics/top-sellers?limit=2')).data;
+    assert.deepEqual(byUnits.map((t) => [t.key, t.units]), [['PEN-1', 14], ['MUG-1', 2]]);
+    const byGmv = (await get<{ key: string }[]>(admin, 'analytics/top-sellers?by=gmv&category=home')).data;
+    assert.deepEqual(byGmv.map((t) => t.key), ['MUG-1']);
+    const products = (await get<{ sku: string; units: number }[]>(admin, 'analytics/products?sku=PEN-1')).data;
+    assert.deepEqual(products.map((p) => [p.sku, p.units]), [['PEN-1', 14]]);
+    const returns = (await get<unknown[]>(admin, 'analytics/returns')).data;
+    assert.deepEqual(returns, [{ day: '2026-03-02', kind: 'cancellation', count: 1, amount: TRY(900) }]);
+    const flows = (await get<unknown[]>(admin, 'analytics/wallet-flows')).data;
+    assert.deepEqual(flows, [{ day: '2026-03-01', flow: 'top-up', count: 1, amount: TRY(1000) }]);
+    const alerts = (await get<{ sku: string; level: string; available: number }[]>(admin, 'analytics/stock-alerts')).data;
+    assert.deepEqual(alerts.map((a) => [a.sku, a.level, a.available]), [['MUG-2', 'low', 3]]);
+    assert.deepEqual((await get<unknown[]>(admin, 'analytics/stock-alerts?level=out')).data, []);
+    const funnel = (await get<{ total: unknown; days: unknown[] }>(admin, 'analytics/baskets')).data;
+    assert.deepEqual(funnel.total, { opened: 4, checkedOut: 3, abandoned: 0, open: 1, conversionRate: 0.75, abandonmentRate: 0 });
+  });
+
+  it('hot queries are cached by position: a hit until a projection moves, then a fresh answer', async () => {
+    const first = await h.query(admin, 'analytics/top-sellers?limit=1');
+    const second = await h.query(admin, 'analytics/top-sellers?limit=1');
+    assert.equal(second.headers['x-cache'], 'hit');
+    assert.equal(json(second).position, json(first).position);
+    await given(h.store, 'order-acme:o9', 'OrderPlaced', { orderId: 'o9', customerId: 'erin', basketId: 'x', lines: [line('MUG-1', 'Red Coffee Mug', 'home/kitchen', 50, 1200)], subtotal: TRY(60000), shipping: TRY(0), total: TRY(60000) }, at('03', '09:00'));
+    for (const p of projections) await new Projector(h.store, h.database.db, p).catchUp();
+    const third = await h.query(admin, 'analytics/top-sellers?limit=1');
+    assert.equal(third.headers['x-cache'], 'miss');
+    assert.notEqual(json(third).position, json(first).position);
+    assert.deepEqual(json<Answer<{ key: string }[]>>(third).data.map((t) => t.key), ['MUG-1']);
+  });
+
+  it('segments: recompute on demand, sizes, a customer, the customers of a segment; admin only', async () => {
+    const missing = await h.query(admin, 'segments');
+    assert.equal(missing.statusCode, 404);
+    const run = await h.server.inject({ method: 'POST', url: '/queries/segments/recompute', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, payload: { k: 2, seed: 1 } });
+    assert.equal(run.statusCode, 200, run.body);
+    const data = json<Answer<{ customers: number; k: number; asOf: string }>>(run).data;
+    assert.deepEqual([data.customers, data.k, data.asOf], [3, 2, '2026-03-04']);
+    const sizes = (await get<{ segments: { customers: number }[]; clusters: unknown[] }>(admin, 'segments')).data;
+    assert.equal(sizes.segments.reduce((s, x) => s + x.customers, 0), 3);
+    assert.equal(sizes.clusters.length, 2);
+    const alice1 = (await get<{ customerId: string; frequency: number; monetary: unknown; recencyDays: number }>(admin, 'segments/customers/alice')).data;
+    assert.deepEqual([alice1.customerId, alice1.frequency, alice1.monetary, alice1.recencyDays], ['alice', 1, TRY(3400), 3]);
+    const members = (await get<{ customerId: string }[]>(admin, `segments/customers?cluster=0`)).data;
+    assert.ok(members.length >= 1);
+    assert.equal((await h.query(admin, 'segments/customers/nobody')).statusCode, 404);
+    const bad = await h.server.inject({ method: 'POST', url: '/queries/segments/recompute', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, payload: { k: 0 } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(json(bad).field, 'k');
+    for (const path of ['segments', 'analytics/sales', 'projections']) assert.equal((await h.query(alice, path)).statusCode, 403, path);
+  });
+
+  it('projections: status, checkpoint and lag of each', async () => {
+    const statuses = (await get<{ name: string; status: string; live: { lagEvents: number } }[]>(admin, 'projections')).data;
+    assert.deepEqual(statuses.map((s) => s.name), projections.map((p) => p.name));
+    assert.ok(statuses.every((s) => s.status === 'idle' && s.live.lagEvents === 0));
+  });
+});
