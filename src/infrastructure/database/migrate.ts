@@ -3,6 +3,7 @@ import * as eventStore from './migrations/0001-event-store.js';
 import * as readModels from './migrations/0002-read-models.js';
 import * as eventStoreV2 from './migrations/0003-event-store-v2.js';
 import * as processManagerCheckpoints from './migrations/0005-process-manager-checkpoints.js';
+import * as readAllPage from './migrations/0007-read-all-page.js';
 
 /**
  * Migrations in order. Static imports (not a folder scan) so the list is the same under
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002-read-models': readModels,
   '0003-event-store-v2': eventStoreV2,
   '0005-process-manager-checkpoints': processManagerCheckpoints,
+  '0007-read-all-page': readAllPage,
   '0004-read-models-v2': { up: async (db) => (await import('./migrations/0004-read-models-v2.js')).up(db), down: async (db) => (await import('./migrations/0004-read-models-v2.js')).down(db) },
 };
 

@@ -25,7 +25,7 @@ import { Upcasters } from '../upcasters.js';
 import { AppendSignal } from './append-signal.js';
 import { fromStoredMetadata, toStoredMetadata, type StoredMetadata } from './metadata.js';
 import { AppendNotifier } from './notifier.js';
-import { EVENT_COLUMNS, decodeActual, encodeExpected, filterSql, toRecorded, type EventRow } from './rows.js';
+import { EVENT_COLUMNS, decodeActual, encodeExpected, filterPatterns, pageRowToRecorded, toRecorded, type EventRow, type PageRow } from './rows.js';
 import { PostgresAllSubscription, type AllPage, type SubscriptionSource, type SubscriptionTimings } from './subscription.js';
 import { WatermarkMonitor, readWatermarkLag, type WatermarkLag } from './watermark.js';
 
@@ -184,23 +184,17 @@ export class PostgresEventStore implements EventStore {
    * read in: every transaction below it had finished, so nothing can still appear there.
    */
   async readPage(after: Position, maxCount: number, filter: AllFilter | undefined): Promise<AllPage> {
-    const where = filterSql(filter, 4);
-    const result = await this.pool.query<EventRow & { watermark: string }>(
-      `with w as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
-       select w.xmin::text as watermark, r.* from w left join lateral (
-         select ${EVENT_COLUMNS} from events e
-         where e.transaction_id < w.xmin
-           and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-           ${where.sql}
-         order by e.transaction_id, e.global_position
-         limit $3
-       ) r on true`,
-      [after.commit.toString(), after.prepare.toString(), maxCount, ...where.params],
-    );
+    // read_all_page (migration 0007): the same query as a function that can only walk the
+    // `$all` index (a planner left to itself sorted the whole rest of the log per page).
+    const result = await this.pool.query<PageRow & { watermark: string }>({
+      name: 'event_store_read_all_page',
+      text: 'select * from read_all_page($1::text::xid8, $2, $3, $4, $5)',
+      values: [after.commit.toString(), after.prepare.toString(), maxCount, ...filterPatterns(filter)],
+    });
     const rows = result.rows;
     return {
       watermark: BigInt(rows[0]!.watermark),
-      events: rows.filter((row) => row.event_id !== null).map((row) => toRecorded(row, this.upcasters)),
+      events: rows.filter((row) => row.event_id !== null).map((row) => pageRowToRecorded(row, this.upcasters)),
     };
   }
 

@@ -20,12 +20,43 @@ export const EVENT_COLUMNS = `
   e.global_position, e.transaction_id::text as commit_id, e.stream_id, e.revision, e.event_id,
   e.event_type, e.data, e.metadata, e.recorded_at, e.schema_version`;
 
+/** A row of `read_all_page` (migration 0007): the metadata as the fields a `RecordedEvent` keeps. */
+export interface PageRow extends Omit<EventRow, 'metadata'> {
+  tenant_id: string;
+  actor: string | null;
+  correlation_id: string | null;
+  causation_id: string | null;
+  occurred_at: string | null;
+}
+
 /**
  * A stored row as a `RecordedEvent`, its data upcast to the current schema version.
  * @throws UpcastError when the row's version cannot be upcast
  */
 export function toRecorded(row: EventRow, upcasters: Upcasters): RecordedEvent {
   const m = row.metadata;
+  return recorded(row, upcasters, String(m.tenantId), String(m.actor), String(m.correlationId), String(m.causationId), String(m.occurredAt));
+}
+
+/**
+ * A `read_all_page` row as a `RecordedEvent`, the same as `toRecorded` of the full row.
+ * @throws UpcastError when the row's version cannot be upcast
+ */
+export function pageRowToRecorded(row: PageRow, upcasters: Upcasters): RecordedEvent {
+  // String(undefined) as toRecorded gives for a missing field (SQL null).
+  const text = (v: string | null) => v ?? 'undefined';
+  return recorded(row, upcasters, row.tenant_id, text(row.actor), text(row.correlation_id), text(row.causation_id), text(row.occurred_at));
+}
+
+function recorded(
+  row: Omit<EventRow, 'metadata'>,
+  upcasters: Upcasters,
+  tenantId: string,
+  actor: string,
+  correlationId: string,
+  causationId: string,
+  occurredAt: string,
+): RecordedEvent {
   const { data, schemaVersion } = upcasters.upcast(row.event_type, { data: row.data, schemaVersion: row.schema_version });
   return {
     streamId: row.stream_id,
@@ -34,14 +65,7 @@ export function toRecorded(row: EventRow, upcasters: Upcasters): RecordedEvent {
     eventId: row.event_id,
     type: row.event_type,
     data,
-    metadata: {
-      tenantId: String(m.tenantId),
-      actor: String(m.actor),
-      correlationId: String(m.correlationId),
-      causationId: String(m.causationId),
-      occurredAt: String(m.occurredAt),
-      recordedAt: row.recorded_at.toISOString(),
-    },
+    metadata: { tenantId, actor, correlationId, causationId, occurredAt, recordedAt: row.recorded_at.toISOString() },
     schemaVersion,
   };
 }
@@ -77,18 +101,10 @@ export function likePrefix(prefix: string): string {
 }
 
 /**
- * SQL conditions (on alias `e`) for a filter, with their parameters numbered from
- * `firstParam`. Empty when the filter filters nothing.
+ * A filter as `read_all_page`'s pattern arguments (migration 0007): `LIKE` patterns for
+ * event types, then for stream ids; null where the filter does not filter.
  */
-export function filterSql(filter: AllFilter | undefined, firstParam: number): { sql: string; params: string[][] } {
-  const clauses: string[] = [];
-  const params: string[][] = [];
-  const add = (column: string, prefixes: readonly string[] | undefined) => {
-    if (!prefixes || prefixes.length === 0) return;
-    params.push(prefixes.map(likePrefix));
-    clauses.push(`and ${column} like any($${firstParam + params.length - 1}::text[])`);
-  };
-  add('e.event_type', filter?.eventTypePrefixes);
-  add('e.stream_id', filter?.streamPrefixes);
-  return { sql: clauses.join(' '), params };
+export function filterPatterns(filter: AllFilter | undefined): [string[] | null, string[] | null] {
+  const patterns = (prefixes: readonly string[] | undefined) => (prefixes && prefixes.length > 0 ? prefixes.map(likePrefix) : null);
+  return [patterns(filter?.eventTypePrefixes), patterns(filter?.streamPrefixes)];
 }
