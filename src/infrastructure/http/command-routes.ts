@@ -67,6 +67,43 @@ export function derivedId(context: CommandContext, kind: string): string {
 const ADMIN: readonly Role[] = ['admin'];
 const CUSTOMER_OR_ADMIN: readonly Role[] = ['customer', 'admin'];
 
+/** A use case as the routes call it: the command handler, the command context and the validated body. */
+type UseCase<T> = (handler: HttpDependencies['handler'], context: CommandContext, input: T) => Promise<CommandResult<unknown>>;
+
+/** An admin route that runs `useCase` on the body as it is. */
+function adminRoute<S extends z.ZodType>(path: string, body: S, useCase: UseCase<z.output<S>>): CommandRoute<S> {
+  return { path, roles: ADMIN, body, run: async ({ deps, context, input }) => commandResponse(await useCase(deps.handler, context, input)) };
+}
+
+/** A customer's route on a basket (`input.basketId`) the caller must own (admins may act on any). */
+function ownBasketRoute<S extends z.ZodType<{ basketId: string }>>(path: string, body: S, useCase: UseCase<z.output<S>>): CommandRoute<S> {
+  return {
+    path,
+    roles: CUSTOMER_OR_ADMIN,
+    body,
+    run: async ({ deps, principal, context, input }) => {
+      await assertOwnsBasket(deps.handler, principal, input.basketId);
+      return commandResponse(await useCase(deps.handler, context, input));
+    },
+  };
+}
+
+/**
+ * The body with its id field `field` set: as given, else derived from the command id
+ * (`derivedId(context, kind)`), so a retried request names the same thing. The response
+ * carries the id under the same name.
+ */
+async function withId<T, K extends string>(
+  context: CommandContext,
+  input: T & Partial<Record<K, string>>,
+  field: K,
+  kind: string,
+  run: (input: T & Record<K, string>) => Promise<CommandResult<unknown>>,
+): Promise<CommandResponse> {
+  const id = input[field] ?? derivedId(context, kind);
+  return { ...commandResponse(await run({ ...input, [field]: id })), [field]: id };
+}
+
 /** Registers one command route on the plugin. */
 function post<S extends z.ZodType>(instance: FastifyInstance, deps: HttpDependencies, route: CommandRoute<S>): void {
   instance.post(route.path, { onRequest: requireRoles(route.roles) }, async (request) => {
@@ -96,24 +133,9 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     return Promise.resolve();
   });
 
-  post(instance, deps, {
-    path: '/products/register',
-    roles: ADMIN,
-    body: bodies.registerProductBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.registerProduct(deps.handler, context, input)),
-  });
-  post(instance, deps, {
-    path: '/products/change-price',
-    roles: ADMIN,
-    body: bodies.changeProductPriceBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.changeProductPrice(deps.handler, context, input)),
-  });
-  post(instance, deps, {
-    path: '/stock/receive',
-    roles: ADMIN,
-    body: bodies.receiveStockBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.receiveStock(deps.handler, context, input)),
-  });
+  post(instance, deps, adminRoute('/products/register', bodies.registerProductBody, commerce.registerProduct));
+  post(instance, deps, adminRoute('/products/change-price', bodies.changeProductPriceBody, commerce.changeProductPrice));
+  post(instance, deps, adminRoute('/stock/receive', bodies.receiveStockBody, commerce.receiveStock));
   post(instance, deps, {
     path: '/wallets/open',
     roles: ADMIN,
@@ -123,12 +145,7 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
       return commandResponse(await commerce.openWallet(deps.handler, context, input));
     },
   });
-  post(instance, deps, {
-    path: '/wallets/credit',
-    roles: ADMIN,
-    body: bodies.creditWalletBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.creditWallet(deps.handler, context, input)),
-  });
+  post(instance, deps, adminRoute('/wallets/credit', bodies.creditWalletBody, commerce.creditWallet));
   post(instance, deps, {
     path: '/baskets/open',
     roles: CUSTOMER_OR_ADMIN,
@@ -140,33 +157,9 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
       return { ...commandResponse(result), basketId };
     },
   });
-  post(instance, deps, {
-    path: '/baskets/add-item',
-    roles: CUSTOMER_OR_ADMIN,
-    body: bodies.addItemBody,
-    run: async ({ deps, principal, context, input }) => {
-      await assertOwnsBasket(deps.handler, principal, input.basketId);
-      return commandResponse(await commerce.addItem(deps.handler, context, input));
-    },
-  });
-  post(instance, deps, {
-    path: '/baskets/remove-item',
-    roles: CUSTOMER_OR_ADMIN,
-    body: bodies.removeItemBody,
-    run: async ({ deps, principal, context, input }) => {
-      await assertOwnsBasket(deps.handler, principal, input.basketId);
-      return commandResponse(await commerce.removeItem(deps.handler, context, input));
-    },
-  });
-  post(instance, deps, {
-    path: '/baskets/change-quantity',
-    roles: CUSTOMER_OR_ADMIN,
-    body: bodies.changeQuantityBody,
-    run: async ({ deps, principal, context, input }) => {
-      await assertOwnsBasket(deps.handler, principal, input.basketId);
-      return commandResponse(await commerce.changeItemQuantity(deps.handler, context, input));
-    },
-  });
+  post(instance, deps, ownBasketRoute('/baskets/add-item', bodies.addItemBody, commerce.addItem));
+  post(instance, deps, ownBasketRoute('/baskets/remove-item', bodies.removeItemBody, commerce.removeItem));
+  post(instance, deps, ownBasketRoute('/baskets/change-quantity', bodies.changeQuantityBody, commerce.changeItemQuantity));
   post(instance, deps, {
     path: '/baskets/check-out',
     roles: CUSTOMER_OR_ADMIN,
@@ -184,18 +177,8 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     body: bodies.confirmPaymentBody,
     run: async ({ deps, context, input }) => commandResponse(await commerce.confirmOrderPayment(deps.handler, context, input, processes)),
   });
-  post(instance, deps, {
-    path: '/orders/ship',
-    roles: ADMIN,
-    body: bodies.shipOrderBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.shipOrder(deps.handler, context, input)),
-  });
-  post(instance, deps, {
-    path: '/orders/deliver',
-    roles: ADMIN,
-    body: bodies.deliverOrderBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.deliverOrder(deps.handler, context, input)),
-  });
+  post(instance, deps, adminRoute('/orders/ship', bodies.shipOrderBody, commerce.shipOrder));
+  post(instance, deps, adminRoute('/orders/deliver', bodies.deliverOrderBody, commerce.deliverOrder));
   post(instance, deps, {
     path: '/orders/cancel',
     roles: CUSTOMER_OR_ADMIN,
@@ -206,27 +189,14 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     },
   });
   // Stock (admin).
-  post(instance, deps, {
-    path: '/stock/adjust',
-    roles: ADMIN,
-    body: bodies.adjustStockBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.adjustStock(deps.handler, context, input)),
-  });
+  post(instance, deps, adminRoute('/stock/adjust', bodies.adjustStockBody, commerce.adjustStock));
   post(instance, deps, {
     path: '/stock/transfer',
     roles: ADMIN,
     body: bodies.transferStockBody,
-    run: async ({ deps, context, input }) => {
-      const transferId = input.transferId ?? derivedId(context, 'stock-transfer');
-      return { ...commandResponse(await commerce.transferStock(deps.handler, context, { ...input, transferId })), transferId };
-    },
+    run: ({ deps, context, input }) => withId(context, input, 'transferId', 'stock-transfer', (i) => commerce.transferStock(deps.handler, context, i)),
   });
-  post(instance, deps, {
-    path: '/stock/set-threshold',
-    roles: ADMIN,
-    body: bodies.setStockThresholdBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.setStockThreshold(deps.handler, context, input)),
-  });
+  post(instance, deps, adminRoute('/stock/set-threshold', bodies.setStockThresholdBody, commerce.setStockThreshold));
 
   // Wallets: customers act for themselves, admins decide.
   post(instance, deps, {
@@ -235,8 +205,7 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     body: bodies.requestTopUpBody,
     run: async ({ deps, principal, context, input }) => {
       assertActsFor(principal, input.customerId);
-      const requestId = input.requestId ?? derivedId(context, 'top-up');
-      return { ...commandResponse(await commerce.requestTopUp(deps.handler, context, { ...input, requestId })), requestId };
+      return withId(context, input, 'requestId', 'top-up', (i) => commerce.requestTopUp(deps.handler, context, i));
     },
   });
   post(instance, deps, {
@@ -255,10 +224,7 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     path: '/wallets/grant-bonus',
     roles: ADMIN,
     body: bodies.grantBonusBody,
-    run: async ({ deps, context, input }) => {
-      const lotId = input.lotId ?? derivedId(context, 'bonus-lot');
-      return { ...commandResponse(await commerce.grantBonus(deps.handler, context, { ...input, lotId })), lotId };
-    },
+    run: ({ deps, context, input }) => withId(context, input, 'lotId', 'bonus-lot', (i) => commerce.grantBonus(deps.handler, context, i)),
   });
   post(instance, deps, {
     path: '/wallets/expire-bonus',
@@ -272,8 +238,7 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     body: bodies.requestWithdrawalBody,
     run: async ({ deps, principal, context, input }) => {
       assertActsFor(principal, input.customerId);
-      const requestId = input.requestId ?? derivedId(context, 'withdrawal');
-      return { ...commandResponse(await commerce.requestWithdrawal(deps.handler, context, { ...input, requestId })), requestId };
+      return withId(context, input, 'requestId', 'withdrawal', (i) => commerce.requestWithdrawal(deps.handler, context, i));
     },
   });
   post(instance, deps, {
@@ -294,8 +259,7 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     body: bodies.transferBody,
     run: async ({ deps, principal, context, input }) => {
       assertActsFor(principal, input.fromCustomerId);
-      const transferId = input.transferId ?? derivedId(context, 'wallet-transfer');
-      return { ...commandResponse(await commerce.transferBetweenWallets(deps.handler, context, { ...input, transferId })), transferId };
+      return withId(context, input, 'transferId', 'wallet-transfer', (i) => commerce.transferBetweenWallets(deps.handler, context, i));
     },
   });
   post(instance, deps, {
@@ -310,12 +274,7 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     body: bodies.unfreezeWalletBody,
     run: async ({ deps, context, input }) => commandResponse(await commerce.setWalletFrozen(deps.handler, context, { ...input, frozen: false })),
   });
-  post(instance, deps, {
-    path: '/gift-cheques/issue',
-    roles: ADMIN,
-    body: bodies.issueGiftChequeBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.issueGiftCheque(deps.handler, context, input)),
-  });
+  post(instance, deps, adminRoute('/gift-cheques/issue', bodies.issueGiftChequeBody, commerce.issueGiftCheque));
   post(instance, deps, {
     path: '/gift-cheques/redeem',
     roles: CUSTOMER_OR_ADMIN,
@@ -355,24 +314,8 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
       return { ...commandResponse(result), basketId: result.basketId };
     },
   });
-  post(instance, deps, {
-    path: '/baskets/apply-coupon',
-    roles: CUSTOMER_OR_ADMIN,
-    body: bodies.applyCouponBody,
-    run: async ({ deps, principal, context, input }) => {
-      await assertOwnsBasket(deps.handler, principal, input.basketId);
-      return commandResponse(await commerce.applyCoupon(deps.handler, context, input));
-    },
-  });
-  post(instance, deps, {
-    path: '/baskets/remove-coupon',
-    roles: CUSTOMER_OR_ADMIN,
-    body: bodies.removeCouponBody,
-    run: async ({ deps, principal, context, input }) => {
-      await assertOwnsBasket(deps.handler, principal, input.basketId);
-      return commandResponse(await commerce.removeCoupon(deps.handler, context, input));
-    },
-  });
+  post(instance, deps, ownBasketRoute('/baskets/apply-coupon', bodies.applyCouponBody, commerce.applyCoupon));
+  post(instance, deps, ownBasketRoute('/baskets/remove-coupon', bodies.removeCouponBody, commerce.removeCoupon));
   post(instance, deps, {
     path: '/baskets/abandon',
     roles: ADMIN,
@@ -404,43 +347,22 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
       return { ...commandResponse({ streamId: commerce.orderStream(context.tenantId, input.orderId), revision: loaded.revision, position: loaded.lastPosition, events: [] }), cancelled };
     },
   });
-  post(instance, deps, {
-    path: '/orders/start-processing',
-    roles: ADMIN,
-    body: bodies.startProcessingBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.startOrderProcessing(deps.handler, context, input)),
-  });
+  post(instance, deps, adminRoute('/orders/start-processing', bodies.startProcessingBody, commerce.startOrderProcessing));
   post(instance, deps, {
     path: '/orders/return-items',
     roles: ADMIN,
     body: bodies.returnItemsBody,
-    run: async ({ deps, context, input }) => {
-      const returnId = input.returnId ?? derivedId(context, 'return');
-      return { ...commandResponse(await commerce.returnOrderItems(deps.handler, context, { ...input, returnId })), returnId };
-    },
+    run: ({ deps, context, input }) => withId(context, input, 'returnId', 'return', (i) => commerce.returnOrderItems(deps.handler, context, i)),
   });
   post(instance, deps, {
     path: '/orders/refund',
     roles: ADMIN,
     body: bodies.refundOrderBody,
-    run: async ({ deps, context, input }) => {
-      const refundId = input.refundId ?? derivedId(context, 'refund');
-      return { ...commandResponse(await commerce.refundOrder(deps.handler, context, { ...input, refundId })), refundId };
-    },
+    run: ({ deps, context, input }) => withId(context, input, 'refundId', 'refund', (i) => commerce.refundOrder(deps.handler, context, i)),
   });
 
   // Promotions (admin).
-  post(instance, deps, {
-    path: '/promotions/create',
-    roles: ADMIN,
-    body: bodies.createCampaignBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.createCampaign(deps.handler, context, input)),
-  });
-  post(instance, deps, {
-    path: '/promotions/end',
-    roles: ADMIN,
-    body: bodies.endCampaignBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.endCampaign(deps.handler, context, input)),
-  });
+  post(instance, deps, adminRoute('/promotions/create', bodies.createCampaignBody, commerce.createCampaign));
+  post(instance, deps, adminRoute('/promotions/end', bodies.endCampaignBody, commerce.endCampaign));
   return Promise.resolve();
 };
