@@ -53,4 +53,27 @@ describe('KeyedScheduler', () => {
     await assert.rejects(scheduler.drain(), /boom/);
     assert.deepEqual(ran, []);
   });
+
+  it('makes submit wait while maxPending tasks are unfinished (back-pressure)', async () => {
+    const scheduler = new KeyedScheduler(2, 4);
+    const release: (() => void)[] = [];
+    let submitted = 0;
+    const submitting = (async () => {
+      for (let i = 0; i < 6; i++) {
+        await scheduler.submit([`k:${i}`], () => new Promise<void>((resolve) => release.push(resolve)));
+        submitted++;
+      }
+    })();
+    await tick(20);
+    assert.equal(submitted, 3, 'the 4th submission waits: 4 tasks unfinished');
+    release.shift()!();
+    await tick(20);
+    assert.equal(submitted, 4, 'one finished: one more accepted');
+    while (submitted < 6 || release.length > 0) {
+      release.shift()?.();
+      await tick(5);
+    }
+    await submitting;
+    await scheduler.drain();
+  });
 });

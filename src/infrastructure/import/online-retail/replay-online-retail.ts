@@ -5,7 +5,7 @@ import { orderDecider } from '../../../domain/order/index.js';
 import { productDecider } from '../../../domain/product/index.js';
 import { DomainError, type Money } from '../../../domain/shared/index.js';
 import { availableStock, stockDecider } from '../../../domain/stock/index.js';
-import { KeyedPipeline } from './keyed-pipeline.js';
+import { KeyedScheduler } from '../keyed-scheduler.js';
 import type { CachingCommandHandler } from './caching-handler.js';
 import { ONLINE_RETAIL_CURRENCY, type RetailDataset, type RetailInvoice, type RetailProblem } from './read-online-retail.js';
 
@@ -60,7 +60,7 @@ const month = (at: string) => at.slice(0, 7);
  *   to the customer's latest earlier purchases of the SKU with units not yet returned, one
  *   return per order; lines without a customer or without such a purchase in the data
  *   are listed in `failed` with their line number.
- * Steps run through a `KeyedPipeline` (the `KeyedScheduler` pattern): a line step is keyed by its product and basket,
+ * Steps run through a `KeyedScheduler`: a line step is keyed by its product and basket,
  * an invoice's checkout and a return by the invoice and each SKU's stock, so every stream receives its
  * events in the order of a sequential run. Re-running skips what is done (state checks),
  * so an interrupted import resumes.
@@ -189,7 +189,7 @@ export async function replayOnlineRetail(handler: CachingCommandHandler, dataset
     }
   };
 
-  const scheduler = new KeyedPipeline(options.concurrency ?? 16);
+  const scheduler = new KeyedScheduler(options.concurrency ?? 16);
   // Units each customer bought per SKU, per invoice, in time order: what their returns are matched against.
   const bought = new Map<string, Map<string, { invoice: string; remaining: number }[]>>();
   const steps = [...sales, ...cancellations].sort((a, b) => a.at.localeCompare(b.at) || a.line - b.line);
