@@ -3,7 +3,7 @@ import pRetry from 'p-retry';
 import type { Decider, DomainCommand, DomainEvent } from '../domain/shared/index.js';
 import { fold } from '../domain/shared/index.js';
 import type { CommandContext } from './command-context.js';
-import { DuplicateEventIdError, WrongExpectedRevisionError, type EventStore, type Position, type RecordedEvent } from './ports/event-store.js';
+import { DuplicateEventIdError, WrongExpectedRevisionError, type EventStore, type NewEvent, type Position, type RecordedEvent } from './ports/event-store.js';
 
 /** What handling a command did to its stream. */
 export interface CommandResult<E> {
@@ -28,6 +28,11 @@ export interface LoadedStream<S> {
 export interface CommandHandlerOptions {
   /** Extra attempts after a concurrency conflict (default 5). */
   readonly retries?: number;
+  /**
+   * Most streams kept folded in memory, least recently used dropped first (default 10,000;
+   * 0 turns the cache off). See `CommandHandler`.
+   */
+  readonly cachedStreams?: number;
 }
 
 /** Per-call options of `CommandHandler.handle`. */
@@ -40,6 +45,21 @@ export interface HandleOptions {
   readonly expectedRevision?: bigint;
 }
 
+/** A folded stream in the cache, with the decider that folded it. */
+interface CachedStream {
+  readonly decider: unknown;
+  readonly loaded: LoadedStream<unknown>;
+}
+
+/** A stream as one attempt read it: folded, and the events this read returned. */
+interface ReadStream<S> {
+  readonly loaded: LoadedStream<S>;
+  /** The events read: the whole stream, or only those after the cached revision. */
+  readonly recorded: readonly RecordedEvent[];
+  /** Whether `recorded` is the whole stream. */
+  readonly whole: boolean;
+}
+
 /**
  * Runs commands against aggregates: load the stream, fold it with the decider's
  * `evolve`, `decide`, then append the new events expecting the revision that was read.
@@ -47,24 +67,64 @@ export interface HandleOptions {
  * again on fresh state, at most `retries` more times with jittered backoff, so the
  * decision is always taken on the state it is appended after.
  * Domain rejections (`DomainError`) are not retried and propagate to the caller.
+ *
+ * Stream cache: streams it folded stay in memory (LRU, `cachedStreams`), and the next
+ * command on one reads only the events after the cached revision (`readStream` from that
+ * revision) instead of the whole stream, so a command costs the same on the thousandth
+ * event of a best seller's stock stream as on its first. Every decision is still taken on
+ * the stream as the store has it at that moment (the read always reaches the end), and
+ * appended with its expected revision. A rejection (whatever `decide` throws), a no-op or a reused
+ * event id is confirmed on the whole stream read afresh, which is where an earlier run of
+ * the same command is found (idempotency, below). Caveat: a stream soft-deleted or
+ * truncated (`truncateBefore`, `maxCount`, `maxAge`) while cached keeps its older events
+ * in the cached state; the application never does either to an aggregate's stream.
  */
 export class CommandHandler {
   private readonly retries: number;
+  private readonly capacity: number;
+  private readonly cache = new Map<string, CachedStream>();
+
   constructor(private readonly store: EventStore, options: CommandHandlerOptions = {}) {
     this.retries = options.retries ?? 5;
+    this.capacity = options.cachedStreams ?? 10_000;
   }
 
-  /** Reads and folds a stream. */
+  /** Reads and folds a stream (from the cached state when there is one: only newer events are read). */
   async load<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<LoadedStream<S>> {
-    return this.fold(decider, await this.store.readStream(streamId));
+    return (await this.read(decider, streamId, false)).loaded;
   }
 
-  private fold<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[]): LoadedStream<S> {
-    return {
+  /** Reads a stream, from its cached revision unless `whole` or not cached, and caches the result. */
+  private async read<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, whole: boolean): Promise<ReadStream<S>> {
+    const cached = whole ? undefined : this.cache.get(streamId);
+    if (cached?.decider === decider) {
+      const base = cached.loaded as LoadedStream<S>;
+      const recorded = await this.store.readStream(streamId, { fromRevision: base.revision + 1n });
+      const loaded = recorded.length === 0 ? base : {
+        state: recorded.reduce((state, e) => decider.evolve(state, toDomainEvent<E>(e)), base.state),
+        revision: recorded.at(-1)!.revision,
+        lastPosition: recorded.at(-1)!.position,
+      };
+      this.remember(decider, streamId, loaded);
+      return { loaded, recorded, whole: false };
+    }
+    const recorded = await this.store.readStream(streamId);
+    const loaded: LoadedStream<S> = {
       state: fold(decider, recorded.map(toDomainEvent<E>)),
       revision: recorded.at(-1)?.revision ?? -1n,
       lastPosition: recorded.at(-1)?.position,
     };
+    this.remember(decider, streamId, loaded);
+    return { loaded, recorded, whole: true };
+  }
+
+  /** Caches a folded stream unless a newer one is cached already; drops the least recently used beyond capacity. */
+  private remember(decider: unknown, streamId: string, loaded: LoadedStream<unknown>): void {
+    if (this.capacity === 0) return;
+    const current = this.cache.get(streamId);
+    this.cache.delete(streamId);
+    this.cache.set(streamId, current && current.decider === decider && current.loaded.revision > loaded.revision ? current : { decider, loaded });
+    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
   }
 
   /**
@@ -89,36 +149,45 @@ export class CommandHandler {
   ): Promise<CommandResult<E>> {
     const pinned = options.expectedRevision;
     const firstId = commandEventId(context.commandId, streamId, 0);
+    const attempt = async (whole: boolean): Promise<CommandResult<E>> => {
+      const { loaded, recorded, whole: wholeRead } = await this.read(decider, streamId, whole);
+      const earlier = originalResult<E>(recorded, firstId, context.commandId, streamId);
+      if (earlier) return earlier;
+      if (pinned !== undefined && loaded.revision !== pinned) {
+        throw new WrongExpectedRevisionError(streamId, pinned < 0n ? 'no-stream' : pinned, loaded.revision < 0n ? 'no-stream' : loaded.revision);
+      }
+      let events: readonly E[];
+      try {
+        events = decider.decide(command, loaded.state);
+      } catch (error) {
+        // A rejection may be a repeat of a command that succeeded before the cached revision.
+        if (!wholeRead) return attempt(true);
+        throw error;
+      }
+      if (events.length === 0) {
+        if (!wholeRead) return attempt(true);
+        return { streamId, revision: loaded.revision, position: loaded.lastPosition, events };
+      }
+      const result = await this.store.appendToStream(streamId, toNewEvents(events, context, streamId), {
+        expectedRevision: loaded.revision < 0n ? 'no-stream' : loaded.revision,
+      });
+      this.remember(decider, streamId, {
+        state: events.reduce((state, e) => decider.evolve(state, e), loaded.state),
+        revision: result.nextExpectedRevision,
+        lastPosition: result.position,
+      });
+      return { streamId, revision: result.nextExpectedRevision, position: result.position, events };
+    };
+    let whole = false;
     return pRetry(
       async () => {
-        const recorded = await this.store.readStream(streamId);
-        const earlier = originalResult<E>(recorded, firstId, context.commandId, streamId);
-        if (earlier) return earlier;
-        const loaded = this.fold(decider, recorded);
-        if (pinned !== undefined && loaded.revision !== pinned) {
-          throw new WrongExpectedRevisionError(streamId, pinned < 0n ? 'no-stream' : pinned, loaded.revision < 0n ? 'no-stream' : loaded.revision);
+        try {
+          return await attempt(whole);
+        } catch (error) {
+          // A reused id: this command ran before the cached revision; the next attempt reads the whole stream.
+          if (error instanceof DuplicateEventIdError) whole = true;
+          throw error;
         }
-        const events = decider.decide(command, loaded.state);
-        if (events.length === 0) {
-          return { streamId, revision: loaded.revision, position: loaded.lastPosition, events };
-        }
-        const result = await this.store.appendToStream(
-          streamId,
-          events.map((event, index) => ({
-            eventId: index === 0 ? firstId : commandEventId(context.commandId, streamId, index),
-            type: event.type,
-            data: event.data,
-            metadata: {
-              tenantId: context.tenantId,
-              actor: context.actor,
-              correlationId: context.correlationId,
-              causationId: context.commandId,
-              occurredAt: context.occurredAt,
-            },
-          })),
-          { expectedRevision: loaded.revision < 0n ? 'no-stream' : loaded.revision },
-        );
-        return { streamId, revision: result.nextExpectedRevision, position: result.position, events };
       },
       {
         retries: pinned === undefined ? this.retries : 0,
@@ -131,6 +200,31 @@ export class CommandHandler {
       },
     );
   }
+}
+
+/**
+ * The events a command decided, as appended to `streamId`: ids derived from the command
+ * id (`eventIdOf`, default `commandEventId`), metadata from the command context (tenant,
+ * actor, correlation, causation = the command id, business time).
+ */
+export function toNewEvents(
+  events: readonly DomainEvent[],
+  context: CommandContext,
+  streamId: string,
+  eventIdOf: (commandId: string, streamId: string, index: number) => string = commandEventId,
+): NewEvent[] {
+  return events.map((event, index) => ({
+    eventId: eventIdOf(context.commandId, streamId, index),
+    type: event.type,
+    data: event.data,
+    metadata: {
+      tenantId: context.tenantId,
+      actor: context.actor,
+      correlationId: context.correlationId,
+      causationId: context.commandId,
+      occurredAt: context.occurredAt,
+    },
+  }));
 }
 
 /**

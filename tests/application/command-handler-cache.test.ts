@@ -1,0 +1,94 @@
+/**
+ * The command handler's stream cache: a command on a cached stream reads only the events
+ * after the cached revision, and still decides on the stream as the store has it, also
+ * when another handler (another instance of the service) wrote to it meanwhile.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CommandHandler } from '../../src/application/command-handler.js';
+import type { CommandContext } from '../../src/application/command-context.js';
+import type { ReadStreamOptions } from '../../src/application/ports/event-store.js';
+import type { Decider } from '../../src/domain/shared/index.js';
+import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+type Debit = { type: 'Debit'; data: { amount: number } };
+type Debited = { type: 'Debited'; data: { amount: number; balance: number } };
+
+/** A wallet that starts with 100 and may not go below 0. */
+const wallet: Decider<Debit, Debited, { balance: number }> = {
+  initialState: { balance: 100 },
+  evolve: (_state, event) => ({ balance: event.data.balance }),
+  decide: (command, state) => {
+    if (state.balance < command.data.amount) throw new Error(`insufficient funds: ${state.balance} left`);
+    return [{ type: 'Debited', data: { amount: command.data.amount, balance: state.balance - command.data.amount } }];
+  },
+};
+
+const context = (commandId: string): CommandContext => ({
+  tenantId: 'acme',
+  actor: 'user:test',
+  correlationId: commandId,
+  commandId,
+  occurredAt: '2024-01-01T10:00:00.000+03:00',
+});
+
+/** A store that records where each `readStream` started. */
+class CountingStore extends PostgresEventStore {
+  readonly reads: (bigint | undefined)[] = [];
+  override readStream(streamId: string, options?: ReadStreamOptions) {
+    this.reads.push(options?.fromRevision);
+    return super.readStream(streamId, options);
+  }
+}
+
+describe('command handler: stream cache', () => {
+  let database: TestDatabase;
+  let store: CountingStore;
+  before(async () => {
+    database = await createTestDatabase(10);
+    store = new CountingStore(database.pool);
+  });
+  after(() => database.drop());
+
+  it('reads only the events after the cached revision', async () => {
+    const handler = new CommandHandler(store);
+    for (let i = 0; i < 5; i++) await handler.handle(wallet, 'wallet-acme:tail', { type: 'Debit', data: { amount: 1 } }, context(`tail-${i}`));
+    assert.deepEqual(store.reads.splice(0), [undefined, 1n, 2n, 3n, 4n], 'the first command reads the whole stream, each next one from the revision after its last');
+    assert.equal((await handler.load(wallet, 'wallet-acme:tail')).state.balance, 95);
+    assert.deepEqual(store.reads.splice(0), [5n]);
+  });
+
+  it('decides on what another instance appended since, not on its cached state', async () => {
+    const a = new CommandHandler(store);
+    const b = new CommandHandler(store);
+    await a.handle(wallet, 'wallet-acme:shared', { type: 'Debit', data: { amount: 60 } }, context('a-1')); // a caches 40
+    await b.handle(wallet, 'wallet-acme:shared', { type: 'Debit', data: { amount: 30 } }, context('b-1')); // 10 left
+    await assert.rejects(a.handle(wallet, 'wallet-acme:shared', { type: 'Debit', data: { amount: 20 } }, context('a-2')), /insufficient funds: 10 left/);
+    const events = await store.readStream('wallet-acme:shared');
+    assert.deepEqual(events.map((e) => e.data), [{ amount: 60, balance: 40 }, { amount: 30, balance: 10 }]);
+  });
+
+  it('answers a repeat of a command older than the cached revision with its original result', async () => {
+    const handler = new CommandHandler(store);
+    const original = await handler.handle(wallet, 'wallet-acme:old', { type: 'Debit', data: { amount: 70 } }, context('old-1'));
+    await handler.handle(wallet, 'wallet-acme:old', { type: 'Debit', data: { amount: 10 } }, context('old-2'));
+    // Decided on the cached state (20 left) the repeat would be refused; it is the original debit.
+    assert.deepEqual(await handler.handle(wallet, 'wallet-acme:old', { type: 'Debit', data: { amount: 70 } }, context('old-1')), original);
+    // And a repeat the cached state would accept is not appended twice.
+    assert.deepEqual(
+      (await handler.handle(wallet, 'wallet-acme:old', { type: 'Debit', data: { amount: 10 } }, context('old-2'))).events,
+      [{ type: 'Debited', data: { amount: 10, balance: 20 } }],
+    );
+    assert.equal((await store.readStream('wallet-acme:old')).length, 2);
+  });
+
+  it('keeps at most cachedStreams streams (least recently used dropped)', async () => {
+    const handler = new CommandHandler(store, { cachedStreams: 2 });
+    for (const s of ['lru-1', 'lru-2', 'lru-3']) await handler.handle(wallet, `wallet-acme:${s}`, { type: 'Debit', data: { amount: 1 } }, context(s));
+    store.reads.splice(0);
+    await handler.load(wallet, 'wallet-acme:lru-3');
+    await handler.load(wallet, 'wallet-acme:lru-1');
+    assert.deepEqual(store.reads, [1n, undefined], 'lru-3 read from its cached revision, lru-1 (dropped) in full');
+  });
+});
