@@ -2,9 +2,11 @@ import type { EventStore, Position, RecordedEvent } from '../application/ports/e
 
 /**
  * Where projectors get events: up to `max` events of `$all` strictly after `after`, in
- * `$all` order (empty when caught up). The one place to change when projectors move to
- * `subscribeToAll` (catch-up then live): today it pages `readAll`, and projectors poll
- * it every `idleMs` when caught up.
+ * `$all` order (empty when caught up). Pull-based on purpose: each batch reads from the
+ * checkpoint it read inside its own transaction (another instance may have moved it).
+ * Waiting while caught up is not the source's job: the projector sleeps in
+ * `waitForEvent` (a one-event catch-up subscription, woken by the store's append
+ * signal) and then reads the next batch from its source.
  */
 export type EventSource = (after: Position, max: number) => Promise<RecordedEvent[]>;
 

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
-import { comparePositions, START, type EventStore, type Position } from '../application/ports/event-store.js';
+import { comparePositions, latestPosition, START, waitForEvent, type EventStore, type Position } from '../application/ports/event-store.js';
 import { applyBatch, BatchApplyError, CheckpointMovedError, findPoison, isTransient, ProjectionFailedError, type BatchLimits } from './batch.js';
 import { readAllSource, type EventSource } from './event-source.js';
 import type { Projection } from './projection.js';
@@ -17,8 +17,18 @@ export interface ProjectorOptions {
   readonly batchSize?: number;
   /** Longest a transaction keeps taking events, in ms (default 500). */
   readonly batchMs?: number;
-  /** Pause between polls when caught up, in ms (default 100). */
+  /**
+   * Longest wait for a new event when caught up, in ms (default 5000). The projector
+   * wakes as soon as the store signals an append (`waitForEvent`); this is only the
+   * fallback re-check, should a signal be lost.
+   */
   readonly idleMs?: number;
+  /**
+   * Pause, in ms, before retrying after a transient error, between attempts to take the
+   * projector lock while another instance holds it, and between re-checks of a paused,
+   * failed or version-mismatched projection (default 1000).
+   */
+  readonly retryMs?: number;
   /** Called when a batch fails: the projection stopped (poison event) or will be retried (transient). */
   readonly onError?: (error: unknown, projection: string, after: Position) => void;
   /** Called when this instance becomes, or stops being, the projection's projector. */
@@ -49,12 +59,13 @@ const lockKey = (name: string) => `projector:${name}`;
 export class Projector {
   private readonly limits: BatchLimits;
   private readonly idleMs: number;
+  private readonly retryMs: number;
   private readonly source: EventSource;
   private readonly instanceId: string;
   private running = false;
   private loop: Promise<void> | undefined;
   private ensured = false;
-  private wake: (() => void) | undefined;
+  private abort: AbortController | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -63,7 +74,8 @@ export class Projector {
     private readonly options: ProjectorOptions = {},
   ) {
     this.limits = { batchSize: options.batchSize ?? 1000, batchMs: options.batchMs ?? 500 };
-    this.idleMs = options.idleMs ?? 100;
+    this.idleMs = options.idleMs ?? 5000;
+    this.retryMs = options.retryMs ?? 1000;
     this.source = options.source ?? readAllSource(store);
     this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}`;
   }
@@ -90,26 +102,33 @@ export class Projector {
    * @throws CheckpointMovedError when another projector applied the batch first
    */
   async runOnce(): Promise<number> {
+    return (await this.batch()).read;
+  }
+
+  /**
+   * `runOnce`, also telling why nothing was read: `blocked` when the projection cannot
+   * take events now (no live build, paused, failed, or of another version), so waiting
+   * for new events would not help.
+   */
+  private async batch(): Promise<{ read: number; blocked: boolean }> {
     await this.ensure();
     let live: RegistryRow | undefined;
-    const guard = async (trx: Executor) => {
-      live = await readRegistry(trx, this.projection.name, 'share');
-      return !!live?.liveSchema && !live.paused && !live.error && live.liveVersion === this.projection.version;
-    };
+    let blocked = false;
     const schema = (await readRegistry(this.db as Executor, this.projection.name))?.liveSchema;
-    if (!schema) return 0;
+    if (!schema) return { read: 0, blocked: true };
     try {
       const result = await applyBatch(this.db, this.source, [{ projection: this.projection, schema }], this.limits, async (trx) => {
-        if (!(await guard(trx))) return false;
-        // A switch committed between reading the schema and locking the row: next batch.
-        return live!.liveSchema === schema;
+        live = await readRegistry(trx, this.projection.name, 'share');
+        blocked = !live?.liveSchema || live.paused || !!live.error || live.liveVersion !== this.projection.version;
+        // Or a switch committed between reading the schema and locking the row: next batch.
+        return !blocked && live!.liveSchema === schema;
       });
       if (result.read === 0 && live?.liveVersion !== undefined && live.liveVersion !== this.projection.version) this.ensured = false;
-      return result.read;
+      return { read: result.read, blocked };
     } catch (error) {
       if (!(error instanceof BatchApplyError) || isTransient(error.cause)) throw error;
       const poison = await findPoison(this.db, this.source, error.target, error.events.at(-1)!.position);
-      if (!poison) return error.events.length;
+      if (!poison) return { read: error.events.length, blocked: false };
       await sql`update public.projection_registry set error = ${JSON.stringify(poison)}::jsonb, updated_at = now() where name = ${this.projection.name}`.execute(this.db);
       throw new ProjectionFailedError(this.projection.name, poison);
     }
@@ -159,24 +178,31 @@ export class Projector {
 
   /**
    * Starts following `$all` in the background until `stop()`: takes the projector lock
-   * (standing by while another instance holds it), then applies batches, polling every
-   * `idleMs` when caught up. Transient errors are retried after a pause; a poison event
-   * stops the loop (status `failed` in the registry).
+   * (standing by while another instance holds it, retrying every `retryMs`), then applies
+   * batches back to back while there are events. When caught up it waits for the next
+   * event after its checkpoint (`waitForEvent`: woken by the store's append signal, at
+   * most `idleMs`), without polling; a paused or failed projection is re-checked every
+   * `retryMs`. Transient errors are retried after `retryMs`; a poison event stops the
+   * loop (status `failed` in the registry). Errors go to `onError`, never thrown.
    */
   start(): void {
     if (this.running) return;
     this.running = true;
+    const abort = new AbortController();
+    this.abort = abort;
     this.loop = this.db
       .connection()
       .execute(async (conn) => {
         let leader = false;
+        // The last event a wait returned: a source that skips it (a filter) must not wake on it again.
+        let seen: Position | undefined;
         try {
           while (this.running) {
             if (!leader) {
               const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtextextended(${lockKey(this.projection.name)}, 0)) as ok`.execute(conn);
               leader = rows[0]!.ok;
               if (!leader) {
-                await this.pause(this.idleMs * 10);
+                await pause(this.retryMs, abort.signal);
                 continue;
               }
               await sql`update public.projection_registry set owner = ${this.instanceId}, heartbeat_at = now() where name = ${this.projection.name}`
@@ -185,11 +211,18 @@ export class Projector {
               this.options.onLeadership?.(this.projection.name, true);
             }
             try {
-              if ((await this.runOnce()) === 0) await this.pause(this.idleMs);
+              const { read, blocked } = await this.batch();
+              if (read > 0) continue;
+              if (blocked) {
+                await pause(this.retryMs, abort.signal);
+              } else {
+                const after = latestPosition(await this.checkpoint(), seen)!;
+                seen = (await waitForEvent(this.store, after, this.idleMs, abort.signal))?.position ?? seen;
+              }
             } catch (error) {
               this.options.onError?.(error, this.projection.name, await this.checkpoint().catch(() => START));
               if (error instanceof ProjectionFailedError) break;
-              if (!(error instanceof CheckpointMovedError)) await this.pause(this.idleMs * 10);
+              if (!(error instanceof CheckpointMovedError)) await pause(this.retryMs, abort.signal);
             }
           }
         } finally {
@@ -207,25 +240,15 @@ export class Projector {
       });
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
   /** Whether the background loop runs. */
   get isRunning(): boolean {
     return this.running;
   }
 
-  /** Stops after the batch in flight and releases the projector lock. */
+  /** Stops after the batch in flight (a wait for events or a pause ends at once) and releases the projector lock. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.abort?.abort();
     await this.loop;
   }
 }
@@ -275,3 +298,17 @@ export async function setPaused(db: AnyDb, projection: Projection, paused: boole
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves after `ms`, or at once when `signal` aborts; never rejects. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}

@@ -222,6 +222,46 @@ export interface AllSubscription extends AsyncIterable<RecordedEvent> {
 }
 
 /**
+ * Waits, without polling, until `$all` holds a readable event strictly after `after`.
+ *
+ * A one-event catch-up subscription (`subscribeToAll({ after, pageSize: 1 })`): it returns
+ * at once when such an event is already readable, otherwise when the adapter's live
+ * mechanism delivers the next one (PostgreSQL: the append's NOTIFY, with the
+ * subscription's slow fallback poll for a lost one; EventStoreDB: the server's push).
+ * No wake-up is lost: the subscription starts listening before it looks after `after`,
+ * so an append committing in between is either read or signalled. For loops that read
+ * in their own way (transactional `readAll` batches) and only need to sleep while idle.
+ * @param timeoutMs longest wait, in ms (the caller's fallback re-check)
+ * @param signal ends the wait early; the subscription is closed before this returns
+ * @returns the first such event, or `undefined` on timeout or abort
+ * @throws the subscription's error (e.g. the store is unreachable or closed)
+ */
+export async function waitForEvent(store: EventStore, after: Position, timeoutMs: number, signal?: AbortSignal): Promise<RecordedEvent | undefined> {
+  if (signal?.aborted) return undefined;
+  const subscription = store.subscribeToAll({ after, pageSize: 1 });
+  const iterator = subscription[Symbol.asyncIterator]();
+  const next = iterator.next();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const ended = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    timer = setTimeout(onAbort, timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const result = await Promise.race([next, ended]);
+    return result && !result.done ? result.value : undefined;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    await subscription.close();
+    // Settle the read in flight (it ends once closed) and release the iterator.
+    await next.catch(() => undefined);
+    await iterator.return?.();
+  }
+}
+
+/**
  * Thrown by `appendToStream` when the expected revision does not hold. Nothing was written.
  * `actual` is the stream's last revision, or `'no-stream'`.
  */

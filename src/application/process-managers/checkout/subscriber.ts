@@ -2,7 +2,7 @@ import { orderDecider } from '../../../domain/order/index.js';
 import { DomainError, instantOf } from '../../../domain/shared/index.js';
 import type { CommandHandler } from '../../command-handler.js';
 import { orderStream } from '../../commerce/streams.js';
-import { START, type EventStore, type Position, type RecordedEvent } from '../../ports/event-store.js';
+import { START, waitForEvent, type EventStore, type Position, type RecordedEvent } from '../../ports/event-store.js';
 import type { CheckoutProcessManager} from './manager.js';
 import { eventRef, toObserved } from './manager.js';
 
@@ -32,7 +32,8 @@ const TRIGGERS = new Set(['BasketCheckedOut', 'OrderPaymentCaptured', 'OrderPaym
  * terms starts (or resumes) a process, order payment and cancellation events are observed,
  * and every checkout process event resumes its process (so a process whose runner crashed is
  * finished by the next subscriber pass). Reading uses the port's `readAll` (gap-safe), paging
- * from a checkpoint; `catchUp()` reads to the end, `run()` polls until `stop()`.
+ * from a checkpoint; `catchUp()` reads to the end, `run()` catches up whenever the store
+ * signals new events (`waitForEvent`, no polling while idle) until `stop()`.
  *
  * It also keeps the processes waiting for payment (from `CheckoutAwaitingPayment` and the
  * events that end the wait) so a scheduler at the edge can call `expireDue(now)`: each unpaid
@@ -43,6 +44,7 @@ export class CheckoutSubscriber {
   private readonly pageSize: number;
   private readonly awaiting = new Map<string, AwaitingCheckout>();
   private running = false;
+  private abort: AbortController | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -80,18 +82,26 @@ export class CheckoutSubscriber {
     }
   }
 
-  /** Catches up, then polls every `pollMs` until `stop()`. */
-  async run(pollMs = 200): Promise<void> {
+  /**
+   * Catches up, then, until `stop()`, waits for the next event after the checkpoint and
+   * catches up again: woken by the store's append signal (`waitForEvent`), re-checking at
+   * least every `idleMs` (ms, default 5000) should a signal be lost.
+   * @throws what `catchUp()` or the wait throws (the store is unreachable, the manager failed); the loop ends
+   */
+  async run(idleMs = 5000): Promise<void> {
     this.running = true;
+    const abort = new AbortController();
+    this.abort = abort;
     while (this.running) {
       const read = await this.catchUp();
-      if (read === 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
+      if (read === 0) await waitForEvent(this.store, this.position, idleMs, abort.signal);
     }
   }
 
-  /** Ends `run()` after its current pass. */
+  /** Ends `run()` after the page it is handling; a `run()` waiting for events returns at once. */
   stop(): void {
     this.running = false;
+    this.abort?.abort();
   }
 
   /**

@@ -158,6 +158,11 @@ export class EventStoreDbEventStore implements EventStore {
       this.options.logger,
     );
     this.subscriptions.add(subscription);
+    const close = subscription.close.bind(subscription);
+    subscription.close = async () => {
+      this.subscriptions.delete(subscription);
+      await close();
+    };
     return subscription;
   }
 
