@@ -2,7 +2,9 @@
  * Projection rebuild benchmark: `npm run bench:projections [-- options]`.
  *
  *   --database-url URL   an existing database to rebuild in (e.g. after `import online-retail`);
- *                        default: a fresh embedded PostgreSQL with the committed Olist sample imported
+ *                        default: a fresh embedded PostgreSQL with an Olist data set imported
+ *   --olist-dir DIR      the Olist data set imported into the fresh database (default data/olist-sample,
+ *                        the committed 2,000-order sample; ../shared/data/olist is the 10k-order set)
  *   --batch-size N       events per transaction of the rebuilds, rows per batch of the baseline (default 5000, as rebuilds)
  *   --only NAME[,NAME]   rebuild only these projections (default: each, then all together)
  *
@@ -34,6 +36,7 @@ const { values } = parseArgs({
   options: {
     'database-url': { type: 'string' },
     'batch-size': { type: 'string', default: '5000' },
+    'olist-dir': { type: 'string', default: 'data/olist-sample' },
     only: { type: 'string' },
   },
 });
@@ -76,9 +79,10 @@ async function main(): Promise<void> {
     const store = new PostgresEventStore(database.pool);
     let { count: events } = await eventsAfter(database.db, START);
     if (events === 0) {
-      console.error('empty event log: importing the committed Olist sample (data/olist-sample)…');
+      const dir = values['olist-dir'];
+      console.error(`empty event log: importing the Olist data set in ${dir}…`);
       const started = performance.now();
-      await replayOlist(new CommandHandler(store), await readOlist('data/olist-sample'), { tenantId: 'olist' });
+      await replayOlist(new CommandHandler(store), await readOlist(dir), { tenantId: 'olist' });
       events = (await eventsAfter(database.db, START)).count;
       console.error(`imported ${events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
