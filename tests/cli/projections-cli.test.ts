@@ -31,7 +31,8 @@ describe('operator CLI: projections and segments', { timeout: 300_000 }, () => {
       assert.ok(s.live && s.live.lagEvents > 0 && s.live.lagSeconds >= 0);
     }
     const text = (await cli('projections', 'list')).stdout;
-    assert.match(text, /^catalogue +v1 idle +0\/0 lag \d+ events \/ [\d.]+ s/m);
+    const catalogue = projections.find((p) => p.name === 'catalogue')!;
+    assert.match(text, new RegExp(String.raw`^catalogue +v${catalogue.version} idle +0/0 lag \d+ events / [\d.]+ s`, 'm'));
   });
 
   it('rebuild NAME builds beside the live version and switches; --all does every projection', async () => {
