@@ -66,6 +66,8 @@ export interface RetailInvoice {
   readonly lines: RetailLine[];
   /** Σ carriage lines (POST, DOT, C2) in pence; for a cancellation, the carriage refunded (positive). */
   shippingMinor: number;
+  /** Line numbers of the carriage lines, in file order (where a carriage refund is reported). */
+  readonly carriageLines: number[];
 }
 
 /** A line left out, with its line number and why. */
@@ -183,11 +185,12 @@ export async function readOnlineRetail(file: string, options: { limit?: number }
     }
     let inv = byNumber.get(invoice);
     if (!inv) {
-      inv = { invoice, kind: invoice.startsWith('C') ? 'cancellation' : 'sale', line, at: row.at, customerId: row.customerId, country: row.country, lines: [], shippingMinor: 0 };
+      inv = { invoice, kind: invoice.startsWith('C') ? 'cancellation' : 'sale', line, at: row.at, customerId: row.customerId, country: row.country, lines: [], shippingMinor: 0, carriageLines: [] };
       byNumber.set(invoice, inv);
     }
     if (kind.kind === 'carriage') {
       inv.shippingMinor += Math.abs(quantity) * row.unitPriceMinor!;
+      inv.carriageLines.push(line);
       continue;
     }
     if (row.description !== '' && !names.has(row.stockCode)) names.set(row.stockCode, row.description);
@@ -195,7 +198,10 @@ export async function readOnlineRetail(file: string, options: { limit?: number }
   }
   for (const inv of byNumber.values()) {
     if (inv.lines.length > 0) invoices.push(inv);
-    else skippedInvoices.push({ line: inv.line, invoice: inv.invoice, message: `${inv.kind} invoice with carriage only (${inv.shippingMinor} pence), no goods` });
+    else {
+      const why = inv.kind === 'cancellation' ? 'no returned goods to match an order to, carriage not refunded' : 'no goods to order';
+      skippedInvoices.push({ line: inv.line, invoice: inv.invoice, message: `${inv.kind} invoice with carriage only (${inv.shippingMinor} pence): ${why}` });
+    }
   }
   return { invoices, rows, skipped, skippedInvoices, names };
 }

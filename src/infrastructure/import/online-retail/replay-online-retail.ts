@@ -31,11 +31,23 @@ export interface RetailReplayResult {
   readonly linesImported: number;
   readonly priceChanges: number;
   readonly stockReceipts: number;
-  /** Cancellation invoices: returns with refunds. `lines` read, `returned` lines matched to earlier orders, `returns` recorded (one per cancellation and order). */
-  readonly cancellations: { readonly invoices: number; readonly lines: number; readonly returnedLines: number; readonly returns: number };
+  /**
+   * Cancellation invoices: returns with refunds. `lines` goods lines read, `returnedLines`
+   * matched to earlier orders, `returns` recorded (one per cancellation and order),
+   * `carriageRefunds` carriage refunds recorded and `carriageRefundedMinor` their sum in
+   * pence (GBP), by this run.
+   */
+  readonly cancellations: {
+    readonly invoices: number;
+    readonly lines: number;
+    readonly returnedLines: number;
+    readonly returns: number;
+    readonly carriageRefunds: number;
+    readonly carriageRefundedMinor: number;
+  };
   /** Lines imported differently from the file, each with the reason (e.g. a second line of an SKU at another price). */
   readonly notes: RetailProblem[];
-  /** Lines or invoices the domain rejected (expected: none), and returns that match no sale. */
+  /** Lines or invoices the domain rejected (expected: none), returns that match no sale, and carriage not refunded. */
   readonly failed: RetailProblem[];
 }
 
@@ -59,7 +71,26 @@ const month = (at: string) => at.slice(0, 7);
  *   units go back into stock and the order refunds their paid price): each line is matched
  *   to the customer's latest earlier purchases of the SKU with units not yet returned, one
  *   return per order; lines without a customer or without such a purchase in the data
- *   are listed in `failed` with their line number.
+ *   are listed in `failed` with their line number;
+ * - carriage on a cancellation (its POST, DOT, C2 lines, Σ in pence) is refunded with
+ *   `refundOrder` (refund id `carriage:<cancellation>`, command id
+ *   `online-retail:<cancellation>:refund-carriage:<order>`, so a re-run refunds nothing
+ *   twice) on the latest (in time order) of the orders its goods were matched to: goods
+ *   are matched latest purchase first, so that is the order the cancellation undoes
+ *   first, and when the goods span several orders only that one gets the carriage. A
+ *   return refunds goods only (each unit's paid price, never shipping; a full return
+ *   leaves the order's shipping paid and unrefunded), so the carriage refund does not
+ *   double-refund. It refunds carriage the order charged: the order's shipping less the
+ *   carriage earlier cancellations refunded on it (from the data, so the same on every
+ *   run) must cover it whole; otherwise, as without a customer or without any goods
+ *   matched, nothing is refunded and the first carriage line is listed in `failed`.
+ *   (Refunding carriage an order never charged would use up what its goods can still be
+ *   refunded, so a later return of them would be rejected.) The order decider's
+ *   `RefundOrder` rule still applies (order delivered or returned; Σ refunds ≤ Σ paid,
+ *   else `refund-exceeds-paid`, e.g. after a refund made outside the import): its
+ *   rejection is listed in `failed` at that line. A carriage refund does not depend on the
+ *   cancellation's other steps; a cancellation with carriage and no goods is left out by
+ *   `readOnlineRetail` (`skippedInvoices`).
  * Steps run through a `KeyedScheduler`: a line step is keyed by its product and basket,
  * an invoice's checkout and a return by the invoice and each SKU's stock, so every stream receives its
  * events in the order of a sequential run. Re-running skips what is done (state checks),
@@ -69,7 +100,7 @@ export async function replayOnlineRetail(handler: CachingCommandHandler, dataset
   const tenantId = options.tenantId;
   const notes: RetailProblem[] = [];
   const failed: RetailProblem[] = [];
-  const state = { imported: 0, already: 0, guests: 0, lines: 0, priceChanges: 0, receipts: 0, linesDone: 0, returnedLines: 0, returns: 0 };
+  const state = { imported: 0, already: 0, guests: 0, lines: 0, priceChanges: 0, receipts: 0, linesDone: 0, returnedLines: 0, returns: 0, carriageRefunds: 0, carriageRefundedMinor: 0 };
   const sales = dataset.invoices.filter((i) => i.kind === 'sale');
   const cancellations = dataset.invoices.filter((i) => i.kind === 'cancellation');
   const linesTotal = sales.reduce((n, i) => n + i.lines.length, 0);
@@ -178,22 +209,45 @@ export async function replayOnlineRetail(handler: CachingCommandHandler, dataset
     handler.forget(commerce.orderStream(tenantId, orderId));
   }
 
-  const guard = (inv: RetailInvoice, line: number, task: () => Promise<void>) => async () => {
-    if (skipped.has(inv.invoice)) return;
+  async function refundCarriage(inv: RetailInvoice, orderId: string): Promise<void> {
+    const refundId = `carriage:${inv.invoice}`;
+    const order = await handler.load(orderDecider, commerce.orderStream(tenantId, orderId));
+    if (order.state.status !== 'none' && Object.hasOwn(order.state.refundIds, refundId)) return; // done by an earlier run
+    await commerce.refundOrder(handler, context(inv, `refund-carriage:${orderId}`), {
+      orderId,
+      refundId,
+      amount: gbp(inv.shippingMinor),
+      reason: `online-retail cancellation ${inv.invoice}: carriage`,
+    });
+    state.carriageRefunds++;
+    state.carriageRefundedMinor += inv.shippingMinor;
+    handler.forget(commerce.orderStream(tenantId, orderId));
+  }
+
+  /** Runs a step; a `DomainError` is listed in `failed` at `line` instead of thrown. @returns whether the step succeeded */
+  const attempt = async (inv: RetailInvoice, line: number, task: () => Promise<void>): Promise<boolean> => {
     try {
       await task();
+      return true;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      skipped.add(inv.invoice);
       failed.push({ line, invoice: inv.invoice, message: `rejected: ${error.code}: ${error.message}` });
+      return false;
     }
+  };
+  /** A step of an invoice: skipped once an earlier step of the invoice was rejected. */
+  const guard = (inv: RetailInvoice, line: number, task: () => Promise<void>) => async () => {
+    if (skipped.has(inv.invoice)) return;
+    if (!(await attempt(inv, line, task))) skipped.add(inv.invoice);
   };
 
   const scheduler = new KeyedScheduler(options.concurrency ?? 16);
   // Units each customer bought per SKU, per invoice, in time order: what their returns are matched against.
   const bought = new Map<string, Map<string, { invoice: string; remaining: number }[]>>();
+  // Per order of a customer: its place in time order, and the pence of its shipping no cancellation has refunded yet.
+  const orders = new Map<string, { orderId: string; step: number; carriageLeftMinor: number }>();
   const steps = [...sales, ...cancellations].sort((a, b) => a.at.localeCompare(b.at) || a.line - b.line);
-  for (const inv of steps) {
+  for (const [step, inv] of steps.entries()) {
     if (inv.kind === 'cancellation') {
       await submitReturn(inv);
       continue;
@@ -227,18 +281,21 @@ export async function replayOnlineRetail(handler: CachingCommandHandler, dataset
       const mine = bought.get(inv.customerId) ?? new Map<string, { invoice: string; remaining: number }[]>();
       for (const [sku, quantity] of cumulative) mine.set(sku, [...(mine.get(sku) ?? []), { invoice: inv.invoice, remaining: quantity }]);
       bought.set(inv.customerId, mine);
+      orders.set(inv.invoice, { orderId: inv.invoice, step, carriageLeftMinor: inv.shippingMinor });
     }
   }
 
   /**
    * A cancellation invoice: each line is matched to the customer's latest earlier
    * purchases of that SKU with units not yet returned; one return (with its refund) per
-   * order. A line without a customer, or with no such purchase in the data (bought before
+   * order, then its carriage refunded on the latest of those orders (`submitCarriageRefund`).
+   * A line without a customer, or with no such purchase in the data (bought before
    * December 2010), is reported and left out.
    */
   async function submitReturn(inv: RetailInvoice): Promise<void> {
     if (!inv.customerId) {
       for (const l of inv.lines) failed.push({ line: l.line, invoice: inv.invoice, message: 'return without a customer: no sale to match it to' });
+      reportCarriage(inv, 'a cancellation without a customer, no order to refund it on');
       return;
     }
     const perOrder = new Map<string, { items: Map<string, number>; lines: Set<number> }>();
@@ -261,7 +318,6 @@ export async function replayOnlineRetail(handler: CachingCommandHandler, dataset
         failed.push({ line: l.line, invoice: inv.invoice, message: `${what} of ${l.sku} by customer ${inv.customerId}: no earlier purchase in the data to match it to` });
       }
     }
-    if (inv.shippingMinor > 0) notes.push({ line: inv.line, invoice: inv.invoice, message: `carriage of ${inv.shippingMinor} pence on a cancellation not refunded (returns refund goods)` });
     for (const [orderId, o] of perOrder) {
       const items = [...o.items].map(([sku, quantity]) => ({ sku, quantity }));
       await scheduler.submit(
@@ -269,6 +325,35 @@ export async function replayOnlineRetail(handler: CachingCommandHandler, dataset
         guard(inv, [...o.lines][0]!, () => returnItems(inv, orderId, items, o.lines.size)),
       );
     }
+    await submitCarriageRefund(inv, [...perOrder.keys()]);
+  }
+
+  /** Lists a cancellation's carriage, not refunded, in `failed` at its first carriage line (none: nothing to list). */
+  function reportCarriage(inv: RetailInvoice, why: string): void {
+    const line = inv.carriageLines[0];
+    if (line !== undefined) failed.push({ line, invoice: inv.invoice, message: `carriage refund of ${inv.shippingMinor} pence not made: ${why}` });
+  }
+
+  /**
+   * Refunds a cancellation's carriage on the latest of `matched` (the orders its goods were
+   * matched to), after that order's return, when the order's unrefunded shipping covers it;
+   * otherwise reports it (see `replayOnlineRetail`).
+   */
+  async function submitCarriageRefund(inv: RetailInvoice, matched: readonly string[]): Promise<void> {
+    if (inv.shippingMinor === 0) return;
+    const latest = matched.map((orderId) => orders.get(orderId)!).sort((a, b) => b.step - a.step)[0];
+    if (!latest) {
+      reportCarriage(inv, "none of the cancellation's goods matched an earlier order");
+      return;
+    }
+    if (latest.carriageLeftMinor < inv.shippingMinor) {
+      reportCarriage(inv, `order ${latest.orderId} (latest matched) has ${latest.carriageLeftMinor} pence of carriage charged and not yet refunded`);
+      return;
+    }
+    latest.carriageLeftMinor -= inv.shippingMinor;
+    await scheduler.submit([`invoice:${latest.orderId}`], async () => {
+      await attempt(inv, inv.carriageLines[0]!, () => refundCarriage(inv, latest.orderId));
+    });
   }
   await scheduler.drain();
 
@@ -279,7 +364,14 @@ export async function replayOnlineRetail(handler: CachingCommandHandler, dataset
     linesImported: state.lines,
     priceChanges: state.priceChanges,
     stockReceipts: state.receipts,
-    cancellations: { invoices: cancellations.length, lines: cancellations.reduce((n, i) => n + i.lines.length, 0), returnedLines: state.returnedLines, returns: state.returns },
+    cancellations: {
+      invoices: cancellations.length,
+      lines: cancellations.reduce((n, i) => n + i.lines.length, 0),
+      returnedLines: state.returnedLines,
+      returns: state.returns,
+      carriageRefunds: state.carriageRefunds,
+      carriageRefundedMinor: state.carriageRefundedMinor,
+    },
     notes,
     failed,
   };
