@@ -17,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-process-manager-checkpoints': processManagerCheckpoints,
   '0007-read-all-page': readAllPage,
   '0004-read-models-v2': { up: async (db) => (await import('./migrations/0004-read-models-v2.js')).up(db), down: async (db) => (await import('./migrations/0004-read-models-v2.js')).down(db) },
+  '0008-append-fast-path': { up: async (db) => (await import('./migrations/0008-append-fast-path.js')).up(db), down: async (db) => (await import('./migrations/0008-append-fast-path.js')).down(db) },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

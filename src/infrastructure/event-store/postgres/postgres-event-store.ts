@@ -48,6 +48,11 @@ const DUPLICATE_EVENT_ID = 'ES409';
 /** SQLSTATE unique_violation: an id stored concurrently, or repeated in one append. */
 const UNIQUE_VIOLATION = '23505';
 
+/** Is `error` the unique index on event ids refusing an insert (23505 on `events_event_id_key`)? */
+function isStoredEventId(error: unknown): error is pg.DatabaseError {
+  return error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION && error.constraint === 'events_event_id_key';
+}
+
 interface AppendRow {
   status: 'ok' | 'idempotent' | 'wrong-revision' | 'deleted';
   actual_revision: string;
@@ -59,8 +64,9 @@ interface AppendRow {
 /**
  * The PostgreSQL event store (schema: migrations 0001 and 0003).
  *
- * - Appends: one call of `append_events` in its own implicit transaction, one round trip,
- *   all-or-nothing, idempotent for repeats (see migration 0003).
+ * - Appends: one call of `append_event` (one event, migration 0008) or `append_events`
+ *   (migration 0003) in its own implicit transaction, one round trip (two when a single
+ *   event's id is stored already), all-or-nothing, idempotent for repeats.
  * - `$all` is gap-safe by the transaction-id watermark (migration 0001); its failure
  *   mode, a long-open transaction holding readers back, is measured by `watermarkLag()`
  *   and logged by subscriptions (`WatermarkMonitor`).
@@ -92,35 +98,20 @@ export class PostgresEventStore implements EventStore {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     const tenantId = events[0]!.metadata.tenantId;
     if (events.some((e) => e.metadata.tenantId !== tenantId)) throw new Error('all events of one append must belong to one tenant');
-    let result: pg.QueryResult<AppendRow>;
+    const expected = encodeExpected(options.expectedRevision);
+    let row: AppendRow;
     try {
-      // A named (prepared) statement: parsed and planned once per connection, not per append.
-      result = await this.pool.query<AppendRow>({
-        name: 'event_store_append_events',
-        text: 'select * from append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        values: [
-          streamId,
-          encodeExpected(options.expectedRevision).toString(),
-          tenantId,
-          events.map((e) => e.eventId),
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata)),
-          events.map((e) => e.metadata.occurredAt),
-          events.map((e) => e.schemaVersion ?? this.upcasters.currentVersion(e.type)),
-        ],
-      });
+      row = await this.appendRow(streamId, events, expected, tenantId);
     } catch (error) {
       if (error instanceof pg.DatabaseError && error.code === DUPLICATE_EVENT_ID) {
         throw new DuplicateEventIdError(streamId, error.detail ?? '(unknown)');
       }
-      if (error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION && error.constraint === 'events_event_id_key') {
+      if (isStoredEventId(error)) {
         // "Key (event_id)=(<uuid>) already exists."
         throw new DuplicateEventIdError(streamId, /\(event_id\)=\(([^)]+)\)/.exec(error.detail ?? '')?.[1] ?? '(unknown)');
       }
       throw error;
     }
-    const row = result.rows[0]!;
     switch (row.status) {
       case 'deleted':
         throw new StreamDeletedError(streamId);
@@ -140,6 +131,49 @@ export class PostgresEventStore implements EventStore {
           position: { commit: BigInt(row.commit_id!), prepare: BigInt(row.last_position!) },
         };
     }
+  }
+
+  /**
+   * Runs one append in its own implicit transaction and returns its `append_events`-shaped row.
+   * One event: `append_event` (migration 0008, scalar parameters); when that finds the
+   * event id stored already (23505 on `events_event_id_key`, nothing written), the append
+   * is retried with `append_events`, which tells an idempotent repeat from a reused id.
+   * More events: `append_events` (migration 0003, one array per column). Named (prepared)
+   * statements: parsed and planned once per connection.
+   * @param expected the expected revision as `encodeExpected` gives it
+   * @throws pg.DatabaseError `ES409` (reused id), 23505 (id stored concurrently or repeated in the batch), or any other
+   */
+  private async appendRow(streamId: string, events: readonly NewEvent[], expected: bigint, tenantId: string): Promise<AppendRow> {
+    const version = (e: NewEvent) => e.schemaVersion ?? this.upcasters.currentVersion(e.type);
+    if (events.length === 1) {
+      const e = events[0]!;
+      try {
+        const result = await this.pool.query<AppendRow>({
+          name: 'event_store_append_event',
+          text: 'select * from append_event($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+          values: [streamId, expected.toString(), tenantId, e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), e.metadata.occurredAt, version(e)],
+        });
+        return result.rows[0]!;
+      } catch (error) {
+        if (!isStoredEventId(error)) throw error;
+      }
+    }
+    const result = await this.pool.query<AppendRow>({
+      name: 'event_store_append_events',
+      text: 'select * from append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      values: [
+        streamId,
+        expected.toString(),
+        tenantId,
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+        events.map((e) => e.metadata.occurredAt),
+        events.map(version),
+      ],
+    });
+    return result.rows[0]!;
   }
 
   /** @inheritdoc */
