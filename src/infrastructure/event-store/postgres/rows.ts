@@ -20,8 +20,9 @@ export const EVENT_COLUMNS = `
   e.global_position, e.transaction_id::text as commit_id, e.stream_id, e.revision, e.event_id,
   e.event_type, e.data, e.metadata, e.recorded_at, e.schema_version`;
 
-/** A row of `read_all_page` (migration 0007): the metadata as the fields a `RecordedEvent` keeps. */
-export interface PageRow extends Omit<EventRow, 'metadata'> {
+/** A row of `read_all_page` (migration 0007): the metadata as the fields a `RecordedEvent` keeps, `recorded_at` in ISO 8601. */
+export interface PageRow extends Omit<EventRow, 'metadata' | 'recorded_at'> {
+  recorded_at: string;
   tenant_id: string;
   actor: string | null;
   correlation_id: string | null;
@@ -35,7 +36,7 @@ export interface PageRow extends Omit<EventRow, 'metadata'> {
  */
 export function toRecorded(row: EventRow, upcasters: Upcasters): RecordedEvent {
   const m = row.metadata;
-  return recorded(row, upcasters, String(m.tenantId), String(m.actor), String(m.correlationId), String(m.causationId), String(m.occurredAt));
+  return recorded(row, upcasters, String(m.tenantId), String(m.actor), String(m.correlationId), String(m.causationId), String(m.occurredAt), row.recorded_at.toISOString());
 }
 
 /**
@@ -45,17 +46,18 @@ export function toRecorded(row: EventRow, upcasters: Upcasters): RecordedEvent {
 export function pageRowToRecorded(row: PageRow, upcasters: Upcasters): RecordedEvent {
   // String(undefined) as toRecorded gives for a missing field (SQL null).
   const text = (v: string | null) => v ?? 'undefined';
-  return recorded(row, upcasters, row.tenant_id, text(row.actor), text(row.correlation_id), text(row.causation_id), text(row.occurred_at));
+  return recorded(row, upcasters, row.tenant_id, text(row.actor), text(row.correlation_id), text(row.causation_id), text(row.occurred_at), row.recorded_at);
 }
 
 function recorded(
-  row: Omit<EventRow, 'metadata'>,
+  row: Omit<EventRow, 'metadata' | 'recorded_at'>,
   upcasters: Upcasters,
   tenantId: string,
   actor: string,
   correlationId: string,
   causationId: string,
   occurredAt: string,
+  recordedAt: string,
 ): RecordedEvent {
   const { data, schemaVersion } = upcasters.upcast(row.event_type, { data: row.data, schemaVersion: row.schema_version });
   return {
@@ -65,7 +67,7 @@ function recorded(
     eventId: row.event_id,
     type: row.event_type,
     data,
-    metadata: { tenantId, actor, correlationId, causationId, occurredAt, recordedAt: row.recorded_at.toISOString() },
+    metadata: { tenantId, actor, correlationId, causationId, occurredAt, recordedAt },
     schemaVersion,
   };
 }
