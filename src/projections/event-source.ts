@@ -17,7 +17,7 @@ export type EventSource = (after: Position, max: number) => Promise<RecordedEven
  * reads unfiltered (its checkpoint must pass every position a query may wait for).
  */
 export function readAllSource(store: EventStore, types?: Iterable<string>): EventSource {
-  const prefixes = types ? [...new Set(types)] : [];
-  if (prefixes.length === 0) return (after, max) => store.readAll({ after, maxCount: max });
-  return (after, max) => store.readAll({ after, maxCount: max, filter: { eventTypePrefixes: prefixes } });
+  const eventTypes = types ? [...new Set(types)] : [];
+  if (eventTypes.length === 0) return (after, max) => store.readAll({ after, maxCount: max });
+  return (after, max) => store.readAll({ after, maxCount: max, filter: { eventTypes } });
 }

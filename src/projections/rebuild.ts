@@ -88,15 +88,19 @@ export async function rebuild(db: AnyDb, store: EventStore, projections: readonl
 
       const types = [...new Set(targets.flatMap((t) => [...t.projection.eventTypes]))];
       const filtered = readAllSource(store, types);
-      // The total is only for progress: counted while the first pages are applied.
+      // The total is only for progress (a scan of the log's types): counted while the first
+      // pages are applied, and only when someone watches.
       let total = 0;
       let done = 0;
-      const counting = lowest(db as Executor, targets)
-        .then((from) => eventsAfter(db as Executor, from, types))
-        .then(({ count }) => {
-          total = Math.max(total, count, done);
-          options.onProgress?.({ done, total });
-        });
+      const onProgress = options.onProgress;
+      const counting = !onProgress
+        ? Promise.resolve()
+        : lowest(db as Executor, targets)
+            .then((from) => eventsAfter(db as Executor, from, types))
+            .then(({ count }) => {
+              total = Math.max(total, count, done);
+              onProgress({ done, total });
+            });
       counting.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
       for (;;) {
         const batch = await buildPages(db, filtered, targets, limits, (n) => {

@@ -255,6 +255,22 @@ export function eventStoreContract(name: string, factory: StoreFactory): void {
         const both = await store.readAll({ after: START, maxCount: 100, filter: { streamPrefixes: [stream('filter-x')], eventTypePrefixes: [`${run}Sh`] } });
         assert.deepEqual(both.map((e) => e.type), [`${run}Shipped`]);
       });
+
+      it('filters on the server by exact event types (a longer type with the same start is left out)', async () => {
+        const start = (await store.appendToStream(stream('exact-0'), [newEvent('Marker')], { expectedRevision: 'any' })).position;
+        await store.appendToStream(stream('exact-x'), [newEvent(`${run}Paid`), newEvent(`${run}PaidTwice`), newEvent(`${run}Shipped`)], { expectedRevision: 'any' });
+        const exact = await store.readAll({ after: start, maxCount: 100, filter: { eventTypes: [`${run}Paid`, `${run}Shipped`] } });
+        assert.deepEqual(exact.map((e) => e.type), [`${run}Paid`, `${run}Shipped`]);
+        const subscription = store.subscribeToAll({ after: start, filter: { eventTypes: [`${run}PaidTwice`] } });
+        try {
+          for await (const event of subscription) {
+            assert.equal(event.type, `${run}PaidTwice`);
+            break;
+          }
+        } finally {
+          await subscription.close();
+        }
+      });
     });
 
     describe('stream metadata, soft delete and tombstone', () => {

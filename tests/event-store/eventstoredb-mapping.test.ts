@@ -72,6 +72,11 @@ describe('EventStoreDB adapter mapping', () => {
     assert.equal(matchesFilter({ type: 'OrderPlaced', streamId: 'order-zeta:1' }, filter), false);
     assert.equal(matchesFilter({ type: 'Stock', streamId: 'order-acme:1' }, filter), false);
     assert.equal(matchesFilter({ type: 'Anything', streamId: 'x' }, undefined), true);
+    assert.equal(matchesFilter({ type: 'OrderPlaced', streamId: 'x' }, { eventTypes: ['OrderPlaced'] }), true);
+    assert.equal(matchesFilter({ type: 'OrderPlacedTwice', streamId: 'x' }, { eventTypes: ['OrderPlaced'] }), false);
+    const exact = toServerFilter({ eventTypes: ['Order.Placed', 'Paid'] }) as { filterOn: string; regex: string };
+    assert.equal(exact.filterOn, 'eventType');
+    assert.equal(exact.regex, '^(?:Order\\.Placed|Paid)$');
     assert.deepEqual((toServerFilter({ eventTypePrefixes: ['Order'] }) as { prefixes: string[] }).prefixes, ['Order']);
     assert.equal(toServerFilter({ eventTypePrefixes: ['Order'] }).filterOn, 'eventType');
     assert.equal(toServerFilter({ streamPrefixes: ['order-'] }).filterOn, 'streamName');

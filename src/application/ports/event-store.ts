@@ -134,11 +134,13 @@ export interface ReadStreamOptions {
 }
 
 /**
- * A server-side filter on `$all`. Each list matches when any of its prefixes starts the
- * event's type (or stream id); when both lists are given an event must match both.
- * An empty or absent list does not filter.
+ * A server-side filter on `$all`. `eventTypes` matches an event whose type is one of them
+ * exactly; the prefix lists match when any of their prefixes starts the event's type (or
+ * stream id). When several lists are given an event must match each. An empty or absent
+ * list does not filter.
  */
 export interface AllFilter {
+  readonly eventTypes?: readonly string[];
   readonly eventTypePrefixes?: readonly string[];
   readonly streamPrefixes?: readonly string[];
 }

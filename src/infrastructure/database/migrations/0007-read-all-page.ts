@@ -23,13 +23,15 @@ import { sql, type Kysely } from 'kysely';
  * Semantics are those of the query it replaces (PostgresEventStore.readPage): events of
  * transactions below the snapshot's xmin (the gap-safe watermark), strictly after
  * `(p_after_commit, p_after_prepare)`, in `$all` order, at most `p_max`, optionally only
- * event types / stream ids `LIKE ANY` the given patterns. Always at least one row: the
+ * event types / stream ids `LIKE ANY` the given patterns and only event types equal to one
+ * of `p_event_types` (a rebuild reads its projections' types: with some fifty of them,
+ * `= any` costs a fraction of fifty `LIKE`s for every event of the log). Always at least one row: the
  * watermark, with null event columns when the page is empty. STABLE, so the watermark and
  * the rows come from the same snapshot.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    create function read_all_page(p_after_commit xid8, p_after_prepare bigint, p_max integer, p_types text[], p_streams text[])
+    create function read_all_page(p_after_commit xid8, p_after_prepare bigint, p_max integer, p_types text[], p_streams text[], p_event_types text[])
     returns table (
       watermark text, global_position bigint, commit_id text, stream_id text, revision bigint, event_id uuid,
       event_type text, data jsonb, tenant_id text, actor text, correlation_id text, causation_id text, occurred_at text,
@@ -48,6 +50,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         from events e
         where e.transaction_id < w.xmin
           and (e.transaction_id, e.global_position) > (p_after_commit, p_after_prepare)
+          and (p_event_types is null or e.event_type = any (p_event_types))
           and (p_types is null or e.event_type like any (p_types))
           and (p_streams is null or e.stream_id like any (p_streams))
         order by e.transaction_id, e.global_position
@@ -58,5 +61,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /** Drops the function (PostgresEventStore of this version needs it). */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop function if exists read_all_page(xid8, bigint, integer, text[], text[])`.execute(db);
+  await sql`drop function if exists read_all_page(xid8, bigint, integer, text[], text[], text[])`.execute(db);
 }

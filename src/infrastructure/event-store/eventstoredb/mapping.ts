@@ -110,25 +110,32 @@ export function fromEsdbEvent(event: EsdbRecordedEvent, upcasters: Upcasters): R
   };
 }
 
-/** Does the event pass the filter (both lists, when given)? */
+/** Does the event pass the filter (every list given)? */
 export function matchesFilter(event: { type: string; streamId: string }, filter: AllFilter | undefined): boolean {
+  const exact = filter?.eventTypes;
   const types = filter?.eventTypePrefixes;
   const streams = filter?.streamPrefixes;
+  if (exact?.length && !exact.includes(event.type)) return false;
   if (types?.length && !types.some((p) => event.type.startsWith(p))) return false;
   if (streams?.length && !streams.some((p) => event.streamId.startsWith(p))) return false;
   return true;
 }
 
 /**
- * The server-side filter of a subscription: the event-type prefixes when given, else the
- * stream prefixes, else "exclude system events". (The server takes one filter; when both
- * lists are given the stream prefixes are applied client-side by `matchesFilter`.)
+ * The server-side filter of a subscription: the exact event types when given (a regex
+ * `^(?:A|B)$`), else the event-type prefixes, else the stream prefixes, else "exclude
+ * system events". (The server takes one filter; the other lists given are applied
+ * client-side by `matchesFilter`.)
  */
 export function toServerFilter(filter: AllFilter | undefined, checkpointReached?: (position: Position) => void | Promise<void>): Filter {
   const options = {
     checkpointInterval: 1,
     ...(checkpointReached ? { checkpointReached: (_s: unknown, p: EsdbPosition) => checkpointReached(fromEsdbPosition(p)) } : {}),
   };
+  if (filter?.eventTypes?.length) {
+    const names = filter.eventTypes.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return eventTypeFilter({ ...options, regex: `^(?:${names.join('|')})$` });
+  }
   if (filter?.eventTypePrefixes?.length) return eventTypeFilter({ ...options, prefixes: [...filter.eventTypePrefixes] });
   if (filter?.streamPrefixes?.length) return streamNameFilter({ ...options, prefixes: [...filter.streamPrefixes] });
   return excludeSystemEvents(options);

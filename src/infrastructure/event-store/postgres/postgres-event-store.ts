@@ -222,7 +222,7 @@ export class PostgresEventStore implements EventStore {
     // `$all` index (a planner left to itself sorted the whole rest of the log per page).
     const result = await this.pool.query<PageRow & { watermark: string }>({
       name: 'event_store_read_all_page',
-      text: 'select * from read_all_page($1::text::xid8, $2, $3, $4, $5)',
+      text: 'select * from read_all_page($1::text::xid8, $2, $3, $4, $5, $6)',
       values: [after.commit.toString(), after.prepare.toString(), maxCount, ...filterPatterns(filter)],
     });
     const rows = result.rows;

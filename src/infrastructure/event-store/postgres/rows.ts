@@ -103,10 +103,12 @@ export function likePrefix(prefix: string): string {
 }
 
 /**
- * A filter as `read_all_page`'s pattern arguments (migration 0007): `LIKE` patterns for
- * event types, then for stream ids; null where the filter does not filter.
+ * A filter as `read_all_page`'s filter arguments (migration 0007): `LIKE` patterns for
+ * event types, then for stream ids, then the exact event types; null where the filter
+ * does not filter.
  */
-export function filterPatterns(filter: AllFilter | undefined): [string[] | null, string[] | null] {
+export function filterPatterns(filter: AllFilter | undefined): [string[] | null, string[] | null, string[] | null] {
   const patterns = (prefixes: readonly string[] | undefined) => (prefixes && prefixes.length > 0 ? prefixes.map(likePrefix) : null);
-  return [patterns(filter?.eventTypePrefixes), patterns(filter?.streamPrefixes)];
+  const exact = filter?.eventTypes && filter.eventTypes.length > 0 ? [...filter.eventTypes] : null;
+  return [patterns(filter?.eventTypePrefixes), patterns(filter?.streamPrefixes), exact];
 }

@@ -80,7 +80,7 @@ export class PostgresAllSubscription implements AllSubscription {
 
   private async *events(): AsyncGenerator<RecordedEvent, void, undefined> {
     const { source, options, abort } = this;
-    const filtered = Boolean(options.filter?.eventTypePrefixes?.length || options.filter?.streamPrefixes?.length);
+    const filtered = Boolean(options.filter?.eventTypes?.length || options.filter?.eventTypePrefixes?.length || options.filter?.streamPrefixes?.length);
     let checkpoint = options.after ?? START;
     let heldBackDelay = 0;
     while (!abort.signal.aborted) {
