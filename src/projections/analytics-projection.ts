@@ -8,11 +8,18 @@ const K = '\u0000';
 
 /**
  * Wallet flows by event: credits by their `reason` (`top-up`, `voucher`, `gift`,
- * `adjustment`), `payment` (debit for an order), `refund` (money paid for an order given back).
+ * `adjustment`, `gift-cheque`), `payment` (debit for an order), `refund` (money paid for an
+ * order given back), `bonus`, `bonus-expired`, `withdrawal` (paid out), transfers, gift
+ * cheques issued, and requests that moved no money yet or never will: `top-up-requested`,
+ * `top-up-rejected`, `withdrawal-requested` (the amount is held), `withdrawal-rejected` (the
+ * held amount went back). An approved top-up is a `top-up` credit, an approved withdrawal a
+ * `withdrawal`. Freezes are not flows: `WalletFrozen`/`WalletUnfrozen` carry neither amount nor
+ * currency, which every row of `analytics_wallet_daily` has.
  */
 export const WALLET_FLOWS = [
   'top-up', 'voucher', 'gift', 'adjustment', 'gift-cheque', 'payment', 'refund', 'bonus', 'bonus-expired', 'withdrawal',
   'transfer-out', 'transfer-in', 'transfer-reversed', 'gift-cheque-issued',
+  'top-up-requested', 'top-up-rejected', 'withdrawal-requested', 'withdrawal-rejected',
 ] as const;
 
 /** The flow of a wallet (or gift cheque) event that moves money; credits are named by their reason. */
@@ -26,6 +33,24 @@ const WALLET_FLOW_OF: Readonly<Record<string, string>> = {
   WalletTransferReceived: 'transfer-in',
   WalletTransferReversed: 'transfer-reversed',
   GiftChequeIssued: 'gift-cheque-issued',
+  WalletTopUpRequested: 'top-up-requested',
+  WalletTopUpRejected: 'top-up-rejected',
+  WalletWithdrawalRequested: 'withdrawal-requested',
+  WalletWithdrawalRejected: 'withdrawal-rejected',
+};
+
+/** Outcome of an external payment, by event: `captured` or `declined`. */
+export const PAYMENT_OUTCOMES = ['captured', 'declined'] as const;
+
+const PAYMENT_OUTCOME_OF: Readonly<Record<string, (typeof PAYMENT_OUTCOMES)[number]>> = {
+  OrderPaymentCaptured: 'captured',
+  OrderPaymentDeclined: 'declined',
+};
+
+/** Coupon redemption events and what each adds to (held, released). */
+const COUPON_MOVES: Readonly<Record<string, [number, number]>> = {
+  CouponRedemptionHeld: [1, 0],
+  CouponRedemptionReleased: [0, 1],
 };
 
 /** Stock level of an SKU in a warehouse: `out` (available ≤ 0), `low` (≤ threshold), `ok`. */
@@ -50,6 +75,7 @@ async function setup(db: Executor): Promise<void> {
       name text not null, category text not null,
       orders integer not null, units integer not null, gmv_minor bigint not null,
       cancelled_orders integer not null, cancelled_units integer not null, cancelled_gmv_minor bigint not null,
+      returned_units integer not null, returned_amount_minor bigint not null,
       primary key (tenant_id, day, sku, currency)
     )`.execute(db);
   await sql`create index analytics_product_daily_category on analytics_product_daily (tenant_id, category, day)`.execute(db);
@@ -77,6 +103,18 @@ async function setup(db: Executor): Promise<void> {
       tenant_id text not null, day date not null, currency char(3) not null, flow text not null,
       count integer not null, amount_minor bigint not null,
       primary key (tenant_id, day, currency, flow)
+    )`.execute(db);
+  await sql`
+    create table analytics_payments_daily (
+      tenant_id text not null, day date not null, currency char(3) not null, method text not null, outcome text not null,
+      count integer not null, amount_minor bigint not null,
+      primary key (tenant_id, day, currency, method, outcome)
+    )`.execute(db);
+  await sql`
+    create table analytics_coupons_daily (
+      tenant_id text not null, day date not null, code text not null, currency char(3) not null,
+      held integer not null, released integer not null, held_discount_minor bigint not null, released_discount_minor bigint not null,
+      primary key (tenant_id, day, code, currency)
     )`.execute(db);
   await sql`
     create table analytics_stock (
@@ -156,6 +194,8 @@ interface BasketMemo {
 
 const ORDER = new Set(['OrderPlaced', 'OrderCancelled']);
 const RETURNS = new Set(['OrderItemsReturned', 'OrderRefunded']);
+const PAYMENTS = new Set(Object.keys(PAYMENT_OUTCOME_OF));
+const COUPONS = new Set(Object.keys(COUPON_MOVES));
 const WALLET = new Set(['WalletCredited', ...Object.keys(WALLET_FLOW_OF)]);
 /** Stock events that move units, with their (on hand, reserved) sign. */
 const STOCK_MOVES: Readonly<Record<string, [number, number]>> = {
@@ -180,9 +220,11 @@ const BASKET = new Set(['BasketOpened', 'BasketCheckedOut', 'BasketReopened', 'B
 
 async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<void> {
   const hourly = new Counters(6);
-  const products = new Counters(6);
+  const products = new Counters(8);
   const returns = new Counters(2);
   const wallet = new Counters(2);
+  const payments = new Counters(2);
+  const coupons = new Counters(4);
   const basketDaily = new Counters(3);
 
   // Rows of earlier batches this batch needs: load them all first, in one query per table.
@@ -191,7 +233,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
   const basketKeys = new Map<string, [string, string]>();
   for (const e of events) {
     const t = e.metadata.tenantId;
-    if (e.type === 'OrderCancelled') orderKeys.set(t + K + str(e.data, 'orderId'), [t, str(e.data, 'orderId')]);
+    if (e.type === 'OrderCancelled' || e.type === 'OrderItemsReturned') orderKeys.set(t + K + str(e.data, 'orderId'), [t, str(e.data, 'orderId')]);
     else if (STOCK.has(e.type)) stockKeys.set([t, str(e.data, 'sku'), str(e.data, 'warehouseId')].join(K), [t, str(e.data, 'sku'), str(e.data, 'warehouseId')]);
     else if (BASKET.has(e.type) && e.type !== 'BasketOpened') basketKeys.set(t + K + str(e.data, 'basketId'), [t, str(e.data, 'basketId')]);
   }
@@ -230,7 +272,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
         orders.set(key, memo);
         touchedOrders.add(key);
         hourly.add([tenant, memo.day, memo.hour, currency], [1, memo.gmv, memo.items, 0, 0, 0]);
-        for (const [sku, l] of lines) products.add([tenant, memo.day, sku, currency], [1, l.units, l.gmv, 0, 0, 0], [l.name, l.category]);
+        for (const [sku, l] of lines) products.add([tenant, memo.day, sku, currency], [1, l.units, l.gmv, 0, 0, 0, 0, 0], [l.name, l.category]);
       } else {
         const memo = orders.get(key);
         if (!memo) throw new Error(`OrderCancelled for unknown order ${orderId}`);
@@ -238,12 +280,31 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
         memo.status = 'cancelled';
         touchedOrders.add(key);
         hourly.add([tenant, memo.day, memo.hour, memo.currency], [0, 0, 0, 1, memo.gmv, memo.items]);
-        for (const [sku, l] of memo.lines) products.add([tenant, memo.day, sku, memo.currency], [0, 0, 0, 1, l.units, l.gmv], [l.name, l.category]);
+        for (const [sku, l] of memo.lines) products.add([tenant, memo.day, sku, memo.currency], [0, 0, 0, 1, l.units, l.gmv, 0, 0], [l.name, l.category]);
         returns.add([tenant, day, memo.currency, 'cancellation'], [1, memo.gmv]);
       }
     } else if (RETURNS.has(e.type)) {
       const amount = moneyOf(d, 'amount');
       returns.add([tenant, day, amount.currency, e.type === 'OrderItemsReturned' ? 'return' : 'refund'], [1, amount.minor]);
+      if (e.type === 'OrderItemsReturned') {
+        const orderId = str(d, 'orderId');
+        const memo = orders.get(tenant + K + orderId);
+        if (!memo) throw new Error(`OrderItemsReturned for unknown order ${orderId}`);
+        for (const item of list(d, 'items')) {
+          const sku = str(item, 'sku');
+          const l = memo.lines.get(sku);
+          if (!l) throw new Error(`OrderItemsReturned: SKU ${sku} is not in order ${orderId}`);
+          const itemAmount = moneyOf(item, 'amount');
+          products.add([tenant, day, sku, itemAmount.currency], [0, 0, 0, 0, 0, 0, int(item, 'quantity'), itemAmount.minor], [l.name, l.category]);
+        }
+      }
+    } else if (PAYMENTS.has(e.type)) {
+      const amount = moneyOf(d, 'amount');
+      payments.add([tenant, day, amount.currency, str(d, 'method'), PAYMENT_OUTCOME_OF[e.type]!], [1, amount.minor]);
+    } else if (COUPONS.has(e.type)) {
+      const discount = moneyOf(d, 'discount');
+      const [held, released] = COUPON_MOVES[e.type]!;
+      coupons.add([tenant, day, str(d, 'code'), discount.currency], [held, released, held * discount.minor, released * discount.minor]);
     } else if (WALLET.has(e.type)) {
       const amount = moneyOf(d, 'amount');
       const flow = e.type === 'WalletCredited' ? str(d, 'reason') : WALLET_FLOW_OF[e.type]!;
@@ -318,11 +379,22 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
   );
   await addToCounters(
     db, 'analytics_product_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['sku', 'text'], ['currency', 'text']),
-    columns(['orders', 'int4'], ['units', 'int4'], ['gmv_minor', 'int8'], ['cancelled_orders', 'int4'], ['cancelled_units', 'int4'], ['cancelled_gmv_minor', 'int8']),
+    columns(
+      ['orders', 'int4'], ['units', 'int4'], ['gmv_minor', 'int8'], ['cancelled_orders', 'int4'], ['cancelled_units', 'int4'], ['cancelled_gmv_minor', 'int8'],
+      ['returned_units', 'int4'], ['returned_amount_minor', 'int8'],
+    ),
     products.list(), columns(['name', 'text'], ['category', 'text']),
   );
   await addToCounters(db, 'analytics_returns_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['kind', 'text']), columns(['count', 'int4'], ['amount_minor', 'int8']), returns.list());
   await addToCounters(db, 'analytics_wallet_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['flow', 'text']), columns(['count', 'int4'], ['amount_minor', 'int8']), wallet.list());
+  await addToCounters(
+    db, 'analytics_payments_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['method', 'text'], ['outcome', 'text']),
+    columns(['count', 'int4'], ['amount_minor', 'int8']), payments.list(),
+  );
+  await addToCounters(
+    db, 'analytics_coupons_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['code', 'text'], ['currency', 'text']),
+    columns(['held', 'int4'], ['released', 'int4'], ['held_discount_minor', 'int8'], ['released_discount_minor', 'int8']), coupons.list(),
+  );
   await addToCounters(db, 'analytics_basket_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text']), columns(['opened', 'int4'], ['checked_out', 'int4'], ['abandoned', 'int4']), basketDaily.list());
 
   // Orders, stock and baskets: the batch read every stored row it changes, so it knows which
@@ -367,11 +439,16 @@ async function loadOrders(db: Executor, keys: [string, string][]): Promise<Map<s
     db, 'analytics_orders', keyCols, keys,
   );
   const items = await selectByKeys<{ tenant_id: string; order_id: string; sku: string; units: number; gmv_minor: string }>(db, 'analytics_order_items', keyCols, keys);
-  const names = await sql<{ tenant_id: string; sku: string; name: string; category: string }>`
-    select distinct on (p.tenant_id, p.sku) p.tenant_id, p.sku, p.name, p.category from analytics_product_daily p
-    where (p.tenant_id, p.sku) in (select * from unnest(${items.map((i) => i.tenant_id)}::text[], ${items.map((i) => i.sku)}::text[]))
-    order by p.tenant_id, p.sku, p.day desc`.execute(db);
-  const nameOf = new Map(names.rows.map((n) => [n.tenant_id + K + n.sku, n]));
+  const placedDay = new Map(rows.map((r) => [r.tenant_id + K + r.order_id, r.placed_day]));
+  // A line's name and category: those of its product's row on the day of placement (found by the primary key's prefix).
+  const productKeys = new Map(items.map((i) => {
+    const key: [string, string, string] = [i.tenant_id, placedDay.get(i.tenant_id + K + i.order_id)!, i.sku];
+    return [key.join(K), key];
+  }));
+  const names = await selectByKeys<{ tenant_id: string; day: string; sku: string; name: string; category: string }>(
+    db, 'analytics_product_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['sku', 'text']), [...productKeys.values()], 'tenant_id, day, sku, name, category',
+  );
+  const nameOf = new Map(names.map((n) => [[n.tenant_id, n.day, n.sku].join(K), n]));
   const out = new Map<string, OrderMemo>();
   for (const r of rows) {
     out.set(r.tenant_id + K + r.order_id, {
@@ -381,7 +458,7 @@ async function loadOrders(db: Executor, keys: [string, string][]): Promise<Map<s
   }
   for (const i of items) {
     const memo = out.get(i.tenant_id + K + i.order_id);
-    const n = nameOf.get(i.tenant_id + K + i.sku);
+    const n = nameOf.get([i.tenant_id, memo?.day, i.sku].join(K));
     memo?.lines.set(i.sku, { units: i.units, gmv: Number(i.gmv_minor), name: n?.name ?? i.sku, category: n?.category ?? '' });
   }
   return out;
@@ -416,13 +493,24 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  * hours are the business time's local ones):
  * - `analytics_sales_hourly`: orders, GMV (line totals, shipping excluded) and items per
  *   hour of placement, with what cancellations later took back (net = placed − cancelled);
- * - `analytics_product_daily`: the same per product and day (categories, top sellers);
+ * - `analytics_product_daily`: the same per product and day (categories, top sellers), and
+ *   per product and day of the return the units returned (`returned_units`) and the amount
+ *   due back for them (`returned_amount_minor`: the paid price — line total less its discount
+ *   share, plus tax — as `OrderItemsReturned` gives it per item, so not a GMV figure);
  * - `analytics_returns_daily`: per day and kind: `cancellation` (orders cancelled that day,
  *   their GMV), `return` (items returned, their amount), `refund` (orders refunded),
  *   `wallet-refund` (money given back to wallets);
+ * - `analytics_payments_daily`: external payments per day, currency, method (`card`,
+ *   `bank-transfer`, `boleto`) and outcome (`PAYMENT_OUTCOMES`: `captured`, `declined`):
+ *   count and amount. Its own table rather than kinds of `analytics_returns_daily`: money
+ *   coming in, not going back, and the method is a dimension of its own;
+ * - `analytics_coupons_daily`: coupon redemptions per campaign code, day and currency:
+ *   `held` (checkouts that redeemed it) and `released` (their orders cancelled), each by
+ *   the day of its event, with the discounts held and released (net = held − released);
  * - `analytics_wallet_daily`: wallet flows per day (`WALLET_FLOWS`: credits by reason —
  *   top-up, voucher, gift, adjustment, gift-cheque —, payment, refund, bonus, bonus-expired,
- *   withdrawal, transfers out/in/reversed, gift cheques issued);
+ *   withdrawal, transfers out/in/reversed, gift cheques issued, top-ups and withdrawals
+ *   requested and rejected);
  * - `analytics_stock`: current stock per SKU and warehouse with its level (`out`, `low`,
  *   `ok`) and since when: the current stock alerts. Once a threshold was set for it the
  *   stock aggregate's own alerts (LowStock, OutOfStock, BackInStock, LowStockCleared) set
@@ -430,16 +518,20 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  * - `analytics_baskets`, `analytics_basket_daily`: baskets opened, checked out (less those
  *   reopened after a failed checkout) and abandoned, by day of opening (conversion =
  *   checked out / opened); guest baskets take their customer when assigned;
- * - `analytics_orders`, `analytics_order_items`: what a cancellation needs to take back.
+ * - `analytics_orders`, `analytics_order_items`: what a cancellation needs to take back and
+ *   a return needs to name its products.
+ *
+ * An `OrderItemsReturned` of an order it has not seen, or of an SKU not in that order, fails
+ * the projection, as does any event lacking a field it needs.
  */
 export const analyticsProjection: Projection = {
   name: 'analytics',
-  version: 2,
-  description: 'hourly/daily GMV, products, categories, cancellations and refunds, wallet flows, stock alerts, baskets',
-  eventTypes: new Set<string>([...ORDER, ...RETURNS, ...WALLET, ...STOCK, ...BASKET]),
+  version: 3,
+  description: 'hourly/daily GMV, products (with returns), categories, cancellations and refunds, payment outcomes, coupons, wallet flows, stock alerts, baskets',
+  eventTypes: new Set<string>([...ORDER, ...RETURNS, ...PAYMENTS, ...COUPONS, ...WALLET, ...STOCK, ...BASKET]),
   tables: [
     'analytics_sales_hourly', 'analytics_product_daily', 'analytics_orders', 'analytics_order_items', 'analytics_returns_daily',
-    'analytics_wallet_daily', 'analytics_stock', 'analytics_baskets', 'analytics_basket_daily',
+    'analytics_payments_daily', 'analytics_coupons_daily', 'analytics_wallet_daily', 'analytics_stock', 'analytics_baskets', 'analytics_basket_daily',
   ],
   setup,
   apply,

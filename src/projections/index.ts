@@ -13,7 +13,7 @@ export { readAllSource, type EventSource } from './event-source.js';
 export { BatchApplyError, isTransient, type BatchLimits, type BatchResult, type Target } from './batch.js';
 export { catalogueProjection, categoryPath, categoryAncestors, DEFAULT_LOW_STOCK_THRESHOLD } from './catalogue-projection.js';
 export { salesProjection, salesByCategory } from './sales-projection.js';
-export { analyticsProjection, stockLevel, WALLET_FLOWS, type StockLevel } from './analytics-projection.js';
+export { analyticsProjection, PAYMENT_OUTCOMES, stockLevel, WALLET_FLOWS, type StockLevel } from './analytics-projection.js';
 export { segmentationProjection, isGuest, GUEST_PREFIXES } from './segmentation-projection.js';
 
 /** Every projection the service runs, by name. */

@@ -52,6 +52,12 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     await g('basket-acme:b-open', 'BasketOpened', { basketId: 'b-open', customerId: 'dave', currency: 'TRY' }, at('02', '12:00'));
     await g('order-acme:o3', 'OrderCancelled', { orderId: 'o3', reason: 'changed mind', previousStatus: 'pending' }, at('02', '18:00'));
     await g('stock-acme:MUG-2@w1', 'StockReleased', { sku: 'MUG-2', warehouseId: 'w1', orderId: 'o3', quantity: 1, reason: 'x', available: 3 }, at('02', '18:00'));
+    await g('order-acme:o1', 'OrderPaymentCaptured', { orderId: 'o1', method: 'card', reference: 'p1', amount: TRY(3400) }, at('01', '10:16'));
+    await g('order-acme:o2', 'OrderPaymentDeclined', { orderId: 'o2', method: 'card', reference: 'p2', amount: TRY(2500), reason: 'insufficient-funds' }, at('01', '14:41'));
+    await g('campaign-acme:SPRING', 'CouponRedemptionHeld', { code: 'SPRING', orderId: 'o3', customerId: 'carol', discount: TRY(90), at: at('02', '11:05') }, at('02', '11:05'));
+    await g('campaign-acme:SPRING', 'CouponRedemptionReleased', { code: 'SPRING', orderId: 'o3', customerId: 'carol', discount: TRY(90), reason: 'order-cancelled' }, at('02', '18:00'));
+    await g('wallet-acme:alice', 'WalletTopUpRequested', { walletId: 'alice', requestId: 'q1', amount: TRY(1000), method: 'card', reference: 'r' }, at('01', '09:20'));
+    await g('order-acme:o1', 'OrderItemsReturned', { orderId: 'o1', returnId: 'r1', items: [{ sku: 'PEN-1', quantity: 1, amount: TRY(250) }], amount: TRY(250), reason: 'leaks', fullyReturned: false }, at('03', '10:00'));
     for (const p of projections) await new Projector(h.store, h.database.db, p).catchUp();
   });
   after(() => h.close());
@@ -113,17 +119,60 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     assert.deepEqual(byUnits.map((t) => [t.key, t.units]), [['PEN-1', 14], ['MUG-1', 2]]);
     const byGmv = (await get<{ key: string }[]>(admin, 'analytics/top-sellers?by=gmv&category=home')).data;
     assert.deepEqual(byGmv.map((t) => t.key), ['MUG-1']);
-    const products = (await get<{ sku: string; units: number }[]>(admin, 'analytics/products?sku=PEN-1')).data;
-    assert.deepEqual(products.map((p) => [p.sku, p.units]), [['PEN-1', 14]]);
-    const returns = (await get<unknown[]>(admin, 'analytics/returns')).data;
+    const returns = (await get<unknown[]>(admin, 'analytics/returns?to=2026-03-02')).data;
     assert.deepEqual(returns, [{ day: '2026-03-02', kind: 'cancellation', count: 1, amount: TRY(900) }]);
-    const flows = (await get<unknown[]>(admin, 'analytics/wallet-flows')).data;
-    assert.deepEqual(flows, [{ day: '2026-03-01', flow: 'top-up', count: 1, amount: TRY(1000) }]);
     const alerts = (await get<{ sku: string; level: string; available: number }[]>(admin, 'analytics/stock-alerts')).data;
     assert.deepEqual(alerts.map((a) => [a.sku, a.level, a.available]), [['MUG-2', 'low', 3]]);
     assert.deepEqual((await get<unknown[]>(admin, 'analytics/stock-alerts?level=out')).data, []);
     const funnel = (await get<{ total: unknown; days: unknown[] }>(admin, 'analytics/baskets')).data;
     assert.deepEqual(funnel.total, { opened: 4, checkedOut: 3, abandoned: 0, open: 1, conversionRate: 0.75, abandonmentRate: 0 });
+  });
+
+  it('analytics: returned units per product, payment outcomes, coupon redemptions, wallet requests', async () => {
+    const products = (await get<unknown[]>(admin, 'analytics/products?sku=PEN-1')).data;
+    assert.deepEqual(products, [
+      { day: '2026-03-01', sku: 'PEN-1', name: 'Ink Pen', category: 'office', orders: 2, units: 14, gmv: TRY(3500), returnedUnits: 0, returnedAmount: TRY(0) },
+      { day: '2026-03-03', sku: 'PEN-1', name: 'Ink Pen', category: 'office', orders: 0, units: 0, gmv: TRY(0), returnedUnits: 1, returnedAmount: TRY(250) },
+    ]);
+    const top = (await get<{ key: string; units: number; returnedUnits: number }[]>(admin, 'analytics/top-sellers?limit=1')).data;
+    assert.deepEqual(top.map((t) => [t.key, t.units, t.returnedUnits]), [['PEN-1', 14, 1]]);
+    const payments = (await get<unknown[]>(admin, 'analytics/payments')).data;
+    assert.deepEqual(payments, [
+      { day: '2026-03-01', method: 'card', outcome: 'captured', count: 1, amount: TRY(3400) },
+      { day: '2026-03-01', method: 'card', outcome: 'declined', count: 1, amount: TRY(2500) },
+    ]);
+    assert.deepEqual((await get<{ outcome: string }[]>(admin, 'analytics/payments?outcome=declined&currency=TRY')).data.map((p) => p.outcome), ['declined']);
+    const coupons = (await get<unknown[]>(admin, 'analytics/coupons?code=SPRING')).data;
+    assert.deepEqual(coupons, [
+      { day: '2026-03-02', code: 'SPRING', held: 1, released: 1, net: 0, discount: TRY(90), releasedDiscount: TRY(90), netDiscount: TRY(0) },
+    ]);
+    const flows = (await get<unknown[]>(admin, 'analytics/wallet-flows')).data;
+    assert.deepEqual(flows, [
+      { day: '2026-03-01', flow: 'top-up', count: 1, amount: TRY(1000) },
+      { day: '2026-03-01', flow: 'top-up-requested', count: 1, amount: TRY(1000) },
+    ]);
+    const withPosition = await get<unknown[]>(admin, 'analytics/coupons');
+    assert.match(withPosition.position, /^\d+\/\d+$/);
+    for (const path of ['analytics/payments', 'analytics/coupons']) assert.equal((await h.query(alice, path)).statusCode, 403, path);
+  });
+
+  it('rejects bad analytics parameters with 400 problem+json naming the field', async () => {
+    const bad: [string, string][] = [
+      ['analytics/payments?outcome=refused', 'outcome'],
+      ['analytics/payments?currency=try', 'currency'],
+      ['analytics/payments?from=2026-03-02&to=2026-03-01', 'to'],
+      ['analytics/coupons?from=yesterday', 'from'],
+      ['analytics/coupons?code=', 'code'],
+      ['analytics/coupons?limit=501', 'limit'],
+      ['analytics/products?returned=1', 'returned'],
+    ];
+    for (const [path, field] of bad) {
+      const response = await h.query(admin, path);
+      assert.equal(response.statusCode, 400, path);
+      assert.match(String(response.headers['content-type']), /^application\/problem\+json/, path);
+      assert.equal(json(response).field, field, path);
+      assert.equal(json(response).type, `${PROBLEM}validation-failed`, path);
+    }
   });
 
   it('hot queries are cached by position: a hit until a projection moves, then a fresh answer', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.js';
-import { Projector, projections, resetProjection } from '../../src/projections/index.js';
+import { analyticsProjection, ProjectionFailedError, Projector, projections, resetProjection, setPaused } from '../../src/projections/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { checksum, given, rows } from './support.js';
 
@@ -172,7 +172,7 @@ describe('projections: given events → rows', () => {
   });
 });
 
-/** The events added for wallets, stock thresholds and alerts, guest and abandoned baskets, returns and refunds. */
+/** The events added for wallets, stock thresholds and alerts, guest and abandoned baskets, returns and refunds, payment outcomes, coupons, wallet requests. */
 describe('projections: given the newer events → rows', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
@@ -212,6 +212,22 @@ describe('projections: given the newer events → rows', () => {
     await g('wallet-acme:c2', 'WalletWithdrawalPaidOut', { walletId: 'c2', requestId: 'w1', amount: TRY(150), held: TRY(0) }, at('03', '10:04'));
     await g('wallet-acme:c1', 'WalletBonusExpired', { walletId: 'c1', lotId: 'l1', amount: TRY(300), expiresAt: at('09', '00:00'), balance: TRY(300), bonusBalance: TRY(0) }, at('09', '00:00'));
     await g('giftcheque-acme:GC1', 'GiftChequeIssued', { code: 'GC1', amount: TRY(500), expiresAt: at('30', '00:00') }, at('02', '08:00'));
+    // Payment outcomes (o5 and o6 are orders only the payment events mention: the analytics read model needs no more).
+    await g('order-acme:o1', 'OrderPaymentCaptured', { orderId: 'o1', method: 'card', reference: 'p1', amount: TRY(3000) }, at('01', '10:13'));
+    await g('order-acme:o5', 'OrderPaymentDeclined', { orderId: 'o5', method: 'card', reference: 'p2', amount: TRY(800), reason: 'insufficient-funds' }, at('01', '10:20'));
+    await g('order-acme:o6', 'OrderPaymentCaptured', { orderId: 'o6', method: 'card', reference: 'p3', amount: TRY(450) }, at('01', '23:59'));
+    await g('order-acme:o7', 'OrderPaymentCaptured', { orderId: 'o7', method: 'bank-transfer', reference: 'p4', amount: TRY(1200) }, at('02', '08:30'));
+    // Coupons: SPRING held twice on the 1st, one released (its order cancelled) on the 2nd.
+    await g('campaign-acme:SPRING', 'CouponRedemptionHeld', { code: 'SPRING', orderId: 'o1', customerId: 'c1', discount: TRY(300), at: at('01', '10:12') }, at('01', '10:12'));
+    await g('campaign-acme:SPRING', 'CouponRedemptionHeld', { code: 'SPRING', orderId: 'o5', customerId: 'c2', discount: TRY(80), at: at('01', '10:19') }, at('01', '10:19'));
+    await g('campaign-acme:SPRING', 'CouponRedemptionReleased', { code: 'SPRING', orderId: 'o5', customerId: 'c2', discount: TRY(80), reason: 'order-cancelled' }, at('02', '08:00'));
+    await g('campaign-acme:WELCOME', 'CouponRedemptionHeld', { code: 'WELCOME', orderId: 'o6', customerId: 'c3', discount: TRY(50), at: at('01', '23:58') }, at('01', '23:58'));
+    // Wallet requests: a top-up requested then rejected; a withdrawal requested then rejected; a freeze (no flow).
+    await g('wallet-acme:c1', 'WalletTopUpRequested', { walletId: 'c1', requestId: 'q1', amount: TRY(400), method: 'card', reference: 'x' }, at('03', '10:05'));
+    await g('wallet-acme:c1', 'WalletWithdrawalRequested', { walletId: 'c1', requestId: 'w2', amount: TRY(100), destination: 'TR00', balance: TRY(200), held: TRY(100) }, at('03', '10:06'));
+    await g('wallet-acme:c1', 'WalletTopUpRejected', { walletId: 'c1', requestId: 'q1', amount: TRY(400), reason: 'fraud' }, at('04', '09:00'));
+    await g('wallet-acme:c1', 'WalletWithdrawalRejected', { walletId: 'c1', requestId: 'w2', amount: TRY(100), reason: 'bad account', balance: TRY(300), held: TRY(0) }, at('04', '09:01'));
+    await g('wallet-acme:c1', 'WalletFrozen', { walletId: 'c1', reason: 'review' }, at('04', '09:02'));
     for (const p of projections) await new Projector(store, database.db, p, { batchSize: 4 }).catchUp();
   });
   after(() => database.drop());
@@ -231,9 +247,13 @@ describe('projections: given the newer events → rows', () => {
       ['2026-03-02', 'gift-cheque-issued', 1, 500],
       ['2026-03-03', 'bonus', 1, 300],
       ['2026-03-03', 'gift-cheque', 1, 500],
+      ['2026-03-03', 'top-up-requested', 1, 400],
       ['2026-03-03', 'transfer-in', 1, 200],
       ['2026-03-03', 'transfer-out', 1, 200],
+      ['2026-03-03', 'withdrawal-requested', 1, 100],
       ['2026-03-03', 'withdrawal', 1, 150],
+      ['2026-03-04', 'top-up-rejected', 1, 400],
+      ['2026-03-04', 'withdrawal-rejected', 1, 100],
       ['2026-03-09', 'bonus-expired', 1, 300],
     ]);
     // w1: threshold set, so the aggregate's LowStock alert sets the level (the counts alone would not move it);
@@ -246,7 +266,63 @@ describe('projections: given the newer events → rows', () => {
     assert.deepEqual(await rows(database.db, 'analytics_basket_daily', ['day', 'opened', 'checked_out', 'abandoned']), [['2026-03-01', 2, 1, 1]]);
   });
 
+  it('analytics: returned units per product by the day of the return; payment outcomes; coupon redemptions', async () => {
+    assert.deepEqual(await rows(database.db, 'analytics_product_daily', ['day', 'sku', 'name', 'category', 'orders', 'units', 'gmv_minor', 'cancelled_units', 'returned_units', 'returned_amount_minor']), [
+      ['2026-03-01', 'A', 'Red Mug', 'home', 1, 3, 3000, 0, 0, 0],
+      ['2026-03-03', 'A', 'Red Mug', 'home', 0, 0, 0, 0, 1, 1000],
+    ]);
+    assert.deepEqual(await rows(database.db, 'analytics_payments_daily', ['day', 'currency', 'method', 'outcome', 'count', 'amount_minor']), [
+      ['2026-03-01', 'TRY', 'card', 'captured', 2, 3450],
+      ['2026-03-01', 'TRY', 'card', 'declined', 1, 800],
+      ['2026-03-02', 'TRY', 'bank-transfer', 'captured', 1, 1200],
+    ]);
+    assert.deepEqual(await rows(database.db, 'analytics_coupons_daily', ['day', 'code', 'currency', 'held', 'released', 'held_discount_minor', 'released_discount_minor']), [
+      ['2026-03-01', 'SPRING', 'TRY', 2, 0, 380, 0],
+      ['2026-03-01', 'WELCOME', 'TRY', 1, 0, 50, 0],
+      ['2026-03-02', 'SPRING', 'TRY', 0, 1, 0, 80],
+    ]);
+  });
+
   it('segmentation: refunds come off the monetary value', async () => {
     assert.deepEqual(await rows(database.db, 'rfm_customers', ['customer_id', 'orders', 'monetary_minor']), [['c1', 1, 2000]]);
   });
+});
+
+/** An event the analytics read model cannot apply stops it, naming the event and what is wrong; nothing is skipped. */
+describe('projections: analytics stops on a malformed new event', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  before(async () => {
+    database = await createTestDatabase();
+    store = new PostgresEventStore(database.pool);
+    await given(store, 'order-acme:o1', 'OrderPlaced', { orderId: 'o1', customerId: 'c1', basketId: 'b1', lines: [line('A', 'Red Mug', 'home', 2, 1000)], subtotal: TRY(2000), shipping: TRY(0), total: TRY(2000) }, at('01', '10:00'));
+    await new Projector(store, database.db, analyticsProjection).catchUp();
+  });
+  after(() => database.drop());
+
+  const cases: [string, string, Record<string, unknown>, RegExp][] = [
+    ['order-acme:o1', 'OrderItemsReturned', { orderId: 'o1', returnId: 'r1', items: [{ sku: 'A', amount: TRY(1000) }], amount: TRY(1000), reason: 'x', fullyReturned: false }, /quantity must be an integer/],
+    ['order-acme:o1', 'OrderItemsReturned', { orderId: 'o1', returnId: 'r2', items: [{ sku: 'Z', quantity: 1, amount: TRY(1000) }], amount: TRY(1000), reason: 'x', fullyReturned: false }, /SKU Z is not in order o1/],
+    ['order-acme:o9', 'OrderItemsReturned', { orderId: 'o9', returnId: 'r3', items: [], amount: TRY(0), reason: 'x', fullyReturned: false }, /unknown order o9/],
+    ['order-acme:o1', 'OrderPaymentCaptured', { orderId: 'o1', reference: 'p1', amount: TRY(2000) }, /method must be a non-empty string/],
+    ['order-acme:o1', 'OrderPaymentDeclined', { orderId: 'o1', method: 'card', reference: 'p1', reason: 'x' }, /amount must be money/],
+    ['campaign-acme:SPRING', 'CouponRedemptionHeld', { code: 'SPRING', orderId: 'o1', customerId: 'c1', at: at('01', '10:00') }, /discount must be money/],
+    ['campaign-acme:SPRING', 'CouponRedemptionReleased', { orderId: 'o1', customerId: 'c1', discount: TRY(10), reason: 'x' }, /code must be a non-empty string/],
+    ['wallet-acme:c1', 'WalletWithdrawalRequested', { walletId: 'c1', requestId: 'w1', destination: 'TR00', balance: TRY(0), held: TRY(0) }, /amount must be money/],
+  ];
+  for (const [stream, type, data, message] of cases) {
+    it(`${type} ${JSON.stringify(data)}`, async () => {
+      await given(store, stream, type, data, at('02', '10:00'));
+      const poison = (await store.readAll({ maxCount: 1000 })).at(-1)!;
+      await assert.rejects(new Projector(store, database.db, analyticsProjection).catchUp(), (error: unknown) => {
+        assert.ok(error instanceof ProjectionFailedError);
+        assert.equal(error.info.type, type);
+        assert.match(error.info.message, message);
+        return true;
+      });
+      // Deploy "a fix" that leaves the poison out, so the next case starts clean.
+      await setPaused(database.db, analyticsProjection, false);
+      await new Projector(store, database.db, { ...analyticsProjection, apply: (db, events) => analyticsProjection.apply(db, events.filter((e) => e.eventId !== poison.eventId)) }).catchUp();
+    });
+  }
 });

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Money } from '../../domain/shared/index.js';
 import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
 
@@ -15,6 +15,17 @@ export interface Page {
 }
 
 const money = (minor: string | number, currency: string): Money => ({ minor: Number(minor), currency: currency.trim() });
+
+/** `and day >= from and day <= to` for the ends the period has: the period's condition in a raw query. */
+const periodFilter = (period: Period) => sql`${period.from ? sql`and day >= ${period.from}` : sql``} ${period.to ? sql`and day <= ${period.to}` : sql``}`;
+
+/** The query narrowed to rows whose `day` is in the period. */
+function inPeriod<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, period: Period): SelectQueryBuilder<DB, TB, O> {
+  let q = query;
+  if (period.from) q = q.where(sql<boolean>`day >= ${period.from}`);
+  if (period.to) q = q.where(sql<boolean>`day <= ${period.to}`);
+  return q;
+}
 
 /**
  * A bucket of sales (a day, or an hour of a day) in one currency, net of cancellations:
@@ -47,8 +58,7 @@ export async function salesSeries(
            sum(items - cancelled_items)::int as items, sum(cancelled_orders)::int as c_orders, sum(cancelled_gmv_minor)::text as c_gmv
     from analytics_sales_hourly
     where tenant_id = ${tenantId}
-      ${options.from ? sql`and day >= ${options.from}` : sql``}
-      ${options.to ? sql`and day <= ${options.to}` : sql``}
+      ${periodFilter(options)}
       ${options.currency ? sql`and currency = ${options.currency}` : sql``}
     group by day, ${hourly ? sql`hour,` : sql``} currency
     order by day, ${hourly ? sql`hour,` : sql``} currency
@@ -65,7 +75,11 @@ export async function salesSeries(
   }));
 }
 
-/** Sales of one category (or product) over a period, net of cancellations. `orders`: orders containing it. */
+/**
+ * Sales of one category (or product) over a period, net of cancellations. `orders`: orders
+ * containing it; `returnedUnits`: units of it returned in the period (`units` −
+ * `returnedUnits` is the period's sales net of returns too).
+ */
 export interface SalesTotal {
   readonly key: string;
   readonly name?: string;
@@ -73,22 +87,22 @@ export interface SalesTotal {
   readonly orders: number;
   readonly units: number;
   readonly gmv: Money;
+  readonly returnedUnits: number;
 }
 
 /** Net sales per category over a period, largest GMV first (ties by name). */
 export async function salesByCategory(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { currency?: string | undefined }): Promise<SalesTotal[]> {
-  const { rows } = await sql<{ key: string; currency: string; orders: number; units: number; gmv: string }>`
+  const { rows } = await sql<{ key: string; currency: string; orders: number; units: number; gmv: string; returned_units: number }>`
     select category as key, currency, sum(orders - cancelled_orders)::int as orders, sum(units - cancelled_units)::int as units,
-           sum(gmv_minor - cancelled_gmv_minor)::text as gmv
+           sum(gmv_minor - cancelled_gmv_minor)::text as gmv, sum(returned_units)::int as returned_units
     from analytics_product_daily
     where tenant_id = ${tenantId}
-      ${options.from ? sql`and day >= ${options.from}` : sql``}
-      ${options.to ? sql`and day <= ${options.to}` : sql``}
+      ${periodFilter(options)}
       ${options.currency ? sql`and currency = ${options.currency}` : sql``}
     group by category, currency
     order by sum(gmv_minor - cancelled_gmv_minor) desc, category, currency
     limit ${options.limit} offset ${options.offset}`.execute(db);
-  return rows.map((r) => ({ key: r.key, orders: r.orders, units: r.units, gmv: money(r.gmv, r.currency) }));
+  return rows.map((r) => ({ key: r.key, orders: r.orders, units: r.units, gmv: money(r.gmv, r.currency), returnedUnits: r.returned_units }));
 }
 
 /** Ranking of `topSellers`: by units sold or by GMV. */
@@ -106,23 +120,26 @@ export async function topSellers(
   const units = sql`sum(units - cancelled_units)`;
   const gmv = sql`sum(gmv_minor - cancelled_gmv_minor)`;
   const [first, second] = options.by === 'units' ? [units, gmv] : [gmv, units];
-  const { rows } = await sql<{ key: string; name: string; category: string; currency: string; orders: number; units: number; gmv: string }>`
+  const { rows } = await sql<{ key: string; name: string; category: string; currency: string; orders: number; units: number; gmv: string; returned_units: number }>`
     select sku as key, (array_agg(name order by day desc))[1] as name, (array_agg(category order by day desc))[1] as category, currency,
-           sum(orders - cancelled_orders)::int as orders, ${units}::int as units, ${gmv}::text as gmv
+           sum(orders - cancelled_orders)::int as orders, ${units}::int as units, ${gmv}::text as gmv, sum(returned_units)::int as returned_units
     from analytics_product_daily
     where tenant_id = ${tenantId}
-      ${options.from ? sql`and day >= ${options.from}` : sql``}
-      ${options.to ? sql`and day <= ${options.to}` : sql``}
+      ${periodFilter(options)}
       ${options.currency ? sql`and currency = ${options.currency}` : sql``}
       ${options.category ? sql`and (category = ${options.category} or category like ${`${options.category.replace(/[\\%_]/g, '\\$&')}/%`})` : sql``}
     group by sku, currency
     having ${units} > 0
     order by ${first} desc, ${second} desc, sku
     limit ${options.limit} offset ${options.offset}`.execute(db);
-  return rows.map((r) => ({ key: r.key, name: r.name, category: r.category, orders: r.orders, units: r.units, gmv: money(r.gmv, r.currency) }));
+  return rows.map((r) => ({ key: r.key, name: r.name, category: r.category, orders: r.orders, units: r.units, gmv: money(r.gmv, r.currency), returnedUnits: r.returned_units }));
 }
 
-/** A product's net sales on one day. */
+/**
+ * A product's net sales on one day, and its units returned that day with the amount due
+ * back for them (`returnedAmount`: the paid price — line total less its discount share,
+ * plus tax —, not GMV).
+ */
 export interface ProductDay {
   readonly day: string;
   readonly sku: string;
@@ -131,13 +148,13 @@ export interface ProductDay {
   readonly orders: number;
   readonly units: number;
   readonly gmv: Money;
+  readonly returnedUnits: number;
+  readonly returnedAmount: Money;
 }
 
 /** Net sales per product and day over a period (optionally one SKU), by day then SKU. */
 export async function salesByProduct(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { sku?: string | undefined }): Promise<ProductDay[]> {
-  let query = db.selectFrom('analytics_product_daily').selectAll().where('tenant_id', '=', tenantId);
-  if (options.from) query = query.where('day', '>=', options.from);
-  if (options.to) query = query.where('day', '<=', options.to);
+  let query = inPeriod(db.selectFrom('analytics_product_daily').selectAll().where('tenant_id', '=', tenantId), options);
   if (options.sku) query = query.where('sku', '=', options.sku);
   const rows = await query.orderBy('day').orderBy('sku').orderBy('currency').limit(options.limit).offset(options.offset).execute();
   return rows.map((r) => ({
@@ -148,6 +165,8 @@ export async function salesByProduct(db: Kysely<ReadModelSchema>, tenantId: stri
     orders: r.orders - r.cancelled_orders,
     units: r.units - r.cancelled_units,
     gmv: money(Number(r.gmv_minor) - Number(r.cancelled_gmv_minor), r.currency),
+    returnedUnits: r.returned_units,
+    returnedAmount: money(r.returned_amount_minor, r.currency),
   }));
 }
 
@@ -161,15 +180,13 @@ export interface ReturnsDay {
 
 /** Cancellations and refunds per day and kind over a period. */
 export async function cancellationsAndRefunds(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { kind?: string | undefined }): Promise<ReturnsDay[]> {
-  let query = db.selectFrom('analytics_returns_daily').selectAll().where('tenant_id', '=', tenantId);
-  if (options.from) query = query.where('day', '>=', options.from);
-  if (options.to) query = query.where('day', '<=', options.to);
+  let query = inPeriod(db.selectFrom('analytics_returns_daily').selectAll().where('tenant_id', '=', tenantId), options);
   if (options.kind) query = query.where('kind', '=', options.kind);
   const rows = await query.orderBy('day').orderBy('kind').orderBy('currency').limit(options.limit).offset(options.offset).execute();
   return rows.map((r) => ({ day: r.day, kind: r.kind, count: r.count, amount: money(r.amount_minor, r.currency) }));
 }
 
-/** Money moved through wallets on one day in one flow (`top-up`, `voucher`, `gift`, `adjustment`, `payment`, `refund`, …). */
+/** Money moved (or asked to move) through wallets on one day in one flow (`WALLET_FLOWS`: `top-up`, `payment`, `refund`, `top-up-requested`, `withdrawal-rejected`, …). */
 export interface WalletFlowDay {
   readonly day: string;
   readonly flow: string;
@@ -179,12 +196,66 @@ export interface WalletFlowDay {
 
 /** Wallet flows per day and flow over a period. */
 export async function walletFlows(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { flow?: string | undefined }): Promise<WalletFlowDay[]> {
-  let query = db.selectFrom('analytics_wallet_daily').selectAll().where('tenant_id', '=', tenantId);
-  if (options.from) query = query.where('day', '>=', options.from);
-  if (options.to) query = query.where('day', '<=', options.to);
+  let query = inPeriod(db.selectFrom('analytics_wallet_daily').selectAll().where('tenant_id', '=', tenantId), options);
   if (options.flow) query = query.where('flow', '=', options.flow);
   const rows = await query.orderBy('day').orderBy('flow').orderBy('currency').limit(options.limit).offset(options.offset).execute();
   return rows.map((r) => ({ day: r.day, flow: r.flow, count: r.count, amount: money(r.amount_minor, r.currency) }));
+}
+
+/** External payments of one day, method (`card`, `bank-transfer`, `boleto`) and outcome (`captured`, `declined`): how many, for how much. */
+export interface PaymentOutcomeDay {
+  readonly day: string;
+  readonly method: string;
+  readonly outcome: 'captured' | 'declined';
+  readonly count: number;
+  readonly amount: Money;
+}
+
+/** Payment outcomes per day, method and outcome over a period (optionally one outcome, method or currency), by day, method, outcome, currency. */
+export async function paymentOutcomes(
+  db: Kysely<ReadModelSchema>,
+  tenantId: string,
+  options: Period & Page & { outcome?: 'captured' | 'declined' | undefined; method?: string | undefined; currency?: string | undefined },
+): Promise<PaymentOutcomeDay[]> {
+  let query = inPeriod(db.selectFrom('analytics_payments_daily').selectAll().where('tenant_id', '=', tenantId), options);
+  if (options.outcome) query = query.where('outcome', '=', options.outcome);
+  if (options.method) query = query.where('method', '=', options.method);
+  if (options.currency) query = query.where('currency', '=', options.currency);
+  const rows = await query.orderBy('day').orderBy('method').orderBy('outcome').orderBy('currency').limit(options.limit).offset(options.offset).execute();
+  return rows.map((r) => ({ day: r.day, method: r.method, outcome: r.outcome as 'captured' | 'declined', count: r.count, amount: money(r.amount_minor, r.currency) }));
+}
+
+/**
+ * Redemptions of one campaign code on one day: `held` (checkouts that redeemed it that day),
+ * `released` (redemptions given back that day, their orders cancelled), `net` = held −
+ * released; `discount`, `releasedDiscount`, `netDiscount`: the discounts of those.
+ */
+export interface CouponDay {
+  readonly day: string;
+  readonly code: string;
+  readonly held: number;
+  readonly released: number;
+  readonly net: number;
+  readonly discount: Money;
+  readonly releasedDiscount: Money;
+  readonly netDiscount: Money;
+}
+
+/** Coupon redemptions per day and campaign over a period (optionally one code), by day, code, currency. */
+export async function couponRedemptions(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { code?: string | undefined }): Promise<CouponDay[]> {
+  let query = inPeriod(db.selectFrom('analytics_coupons_daily').selectAll().where('tenant_id', '=', tenantId), options);
+  if (options.code) query = query.where('code', '=', options.code);
+  const rows = await query.orderBy('day').orderBy('code').orderBy('currency').limit(options.limit).offset(options.offset).execute();
+  return rows.map((r) => ({
+    day: r.day,
+    code: r.code,
+    held: r.held,
+    released: r.released,
+    net: r.held - r.released,
+    discount: money(r.held_discount_minor, r.currency),
+    releasedDiscount: money(r.released_discount_minor, r.currency),
+    netDiscount: money(Number(r.held_discount_minor) - Number(r.released_discount_minor), r.currency),
+  }));
 }
 
 /** A current stock alert: an SKU in a warehouse that is `low` or `out`, since when (ISO 8601 UTC). */
@@ -231,10 +302,7 @@ const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 1
 
 /** Basket conversion and abandonment over a period. */
 export async function basketFunnel(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page): Promise<BasketFunnel> {
-  let query = db.selectFrom('analytics_basket_daily').selectAll().where('tenant_id', '=', tenantId);
-  if (options.from) query = query.where('day', '>=', options.from);
-  if (options.to) query = query.where('day', '<=', options.to);
-  const rows = await query.orderBy('day').orderBy('currency').execute();
+  const rows = await inPeriod(db.selectFrom('analytics_basket_daily').selectAll().where('tenant_id', '=', tenantId), options).orderBy('day').orderBy('currency').execute();
   const days = rows.map((r) => ({
     day: r.day,
     currency: r.currency.trim(),

@@ -93,13 +93,17 @@ export interface ReadModelSchema {
   };
   analytics_product_daily: {
     tenant_id: string; day: Day; sku: string; currency: string; name: string; category: string; orders: number; units: number; gmv_minor: Int8;
-    cancelled_orders: number; cancelled_units: number; cancelled_gmv_minor: Int8;
+    cancelled_orders: number; cancelled_units: number; cancelled_gmv_minor: Int8; returned_units: number; returned_amount_minor: Int8;
   };
   analytics_orders: {
     tenant_id: string; order_id: string; customer_id: string; currency: string; placed_day: Day; placed_hour: number; gmv_minor: Int8; items: number; status: string;
   };
   analytics_order_items: { tenant_id: string; order_id: string; sku: string; units: number; gmv_minor: Int8 };
   analytics_returns_daily: { tenant_id: string; day: Day; currency: string; kind: string; count: number; amount_minor: Int8 };
+  analytics_payments_daily: { tenant_id: string; day: Day; currency: string; method: string; outcome: string; count: number; amount_minor: Int8 };
+  analytics_coupons_daily: {
+    tenant_id: string; day: Day; code: string; currency: string; held: number; released: number; held_discount_minor: Int8; released_discount_minor: Int8;
+  };
   analytics_wallet_daily: { tenant_id: string; day: Day; currency: string; flow: string; count: number; amount_minor: Int8 };
   analytics_stock: {
     tenant_id: string; sku: string; warehouse_id: string; on_hand: number; reserved: number; available: number; threshold: number; level: string; level_since: Timestamp;

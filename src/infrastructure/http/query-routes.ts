@@ -127,7 +127,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   analytics('sales', schemas.analyticsSalesQuery, (trx, tenantId, q) => queries.salesSeries(trx, tenantId, q));
   /** `data`: `SalesTotal[]` per category, largest GMV first. */
   analytics('categories', schemas.analyticsCategoriesQuery, (trx, tenantId, q) => queries.salesByCategory(trx, tenantId, q));
-  /** `data`: `ProductDay[]`: net sales per product and day. */
+  /** `data`: `ProductDay[]`: net sales and returned units per product and day. */
   analytics('products', schemas.analyticsProductsQuery, (trx, tenantId, q) => queries.salesByProduct(trx, tenantId, q));
   /** `data`: `SalesTotal[]`: the best sellers of the period by units or GMV. */
   analytics('top-sellers', schemas.topSellersQuery, (trx, tenantId, q) => queries.topSellers(trx, tenantId, q));
@@ -135,6 +135,10 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   analytics('returns', schemas.returnsQuery, (trx, tenantId, q) => queries.cancellationsAndRefunds(trx, tenantId, q));
   /** `data`: `WalletFlowDay[]`: wallet money per day and flow. */
   analytics('wallet-flows', schemas.walletFlowsQuery, (trx, tenantId, q) => queries.walletFlows(trx, tenantId, q));
+  /** `data`: `PaymentOutcomeDay[]`: external payments captured and declined per day and method. */
+  analytics('payments', schemas.paymentsQuery, (trx, tenantId, q) => queries.paymentOutcomes(trx, tenantId, q));
+  /** `data`: `CouponDay[]`: coupon redemptions held, released and net per day and campaign, with their discounts. */
+  analytics('coupons', schemas.couponsQuery, (trx, tenantId, q) => queries.couponRedemptions(trx, tenantId, q));
   /** `data`: `StockAlert[]`: SKUs low or out of stock now, per warehouse. */
   analytics('stock-alerts', schemas.stockAlertsQuery, (trx, tenantId, q) => queries.stockAlerts(trx, tenantId, q));
   /** `data`: `BasketFunnel`: baskets opened, checked out, abandoned per day of opening, with rates. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATALOGUE_SORTS } from '../../application/queries/catalogue-queries.js';
+import { PAYMENT_OUTCOMES } from '../../projections/index.js';
 import { day, id, position, queryInt, text } from './validation.js';
 
 /**
@@ -98,8 +99,16 @@ export const topSellersQuery = z
 /** `GET /queries/analytics/returns`: `from?`, `to?`, `kind?` (`cancellation`, `wallet-refund`, …), `limit`, `offset`, `position?`. */
 export const returnsQuery = z.strictObject({ ...period, kind: text(50).optional(), ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
 
-/** `GET /queries/analytics/wallet-flows`: `from?`, `to?`, `flow?` (`top-up`, `voucher`, `gift`, `adjustment`, `payment`, `refund`, …), `limit`, `offset`, `position?`. */
+/** `GET /queries/analytics/wallet-flows`: `from?`, `to?`, `flow?` (`top-up`, `payment`, `refund`, `top-up-requested`, `withdrawal-rejected`, …: `WALLET_FLOWS`), `limit`, `offset`, `position?`. */
 export const walletFlowsQuery = z.strictObject({ ...period, flow: text(50).optional(), ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/analytics/payments`: `from?`, `to?`, `outcome?` (`captured`, `declined`), `method?` (`card`, `bank-transfer`, `boleto`), `currency?`, `limit`, `offset`, `position?`. */
+export const paymentsQuery = z
+  .strictObject({ ...period, outcome: z.enum(PAYMENT_OUTCOMES).optional(), method: text(50).optional(), currency: currencyCode.optional(), ...page, position: position.optional() })
+  .refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/analytics/coupons`: `from?`, `to?`, `code?` (a campaign code), `limit`, `offset`, `position?`. */
+export const couponsQuery = z.strictObject({ ...period, code: text(100).optional(), ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
 
 /** `GET /queries/analytics/stock-alerts`: `level?` (`low`, `out`), `warehouseId?`, `limit`, `offset`, `position?`. */
 export const stockAlertsQuery = z.strictObject({ level: z.enum(['low', 'out']).optional(), warehouseId: id.optional(), ...page, position: position.optional() });
