@@ -6,30 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Writable } from 'node:stream';
-import type pg from 'pg';
 import { pino } from 'pino';
 import { START, type Position, type RecordedEvent } from '../../src/application/ports/event-store.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.js';
 import { newEvent } from '../contract/event-store.contract.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { countingPool } from '../support/counting-pool.js';
 
-/** A pool whose `query` calls are counted (the LISTEN connection is separate and not counted). */
-function countingPool(pool: pg.Pool): { pool: pg.Pool; count: () => number } {
-  let n = 0;
-  const proxy = new Proxy(pool, {
-    get(target, property, receiver) {
-      if (property === 'query') {
-        return (...args: unknown[]) => {
-          n++;
-          return (target.query as (...a: unknown[]) => unknown)(...args);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { pool: proxy, count: () => n };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type pg from 'pg';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.js';
 import { catalogueProjection, Projector, readAllSource, readCheckpoint, setPaused, waitForPosition } from '../../src/projections/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { countingPool } from '../support/counting-pool.js';
 import { given, rows } from './support.js';
 
 const AT = '2026-03-01T09:00:00.000+03:00';
@@ -18,23 +18,6 @@ const DEADLINE_MS = 10_000;
 const register = (sku: string) => ({ sku, name: `Product ${sku}`, category: 'x', price: { minor: 100, currency: 'TRY' } });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A pool whose `query` calls are counted (the store's LISTEN connection is separate and not counted). */
-function countingPool(pool: pg.Pool): { pool: pg.Pool; count: () => number } {
-  let n = 0;
-  const proxy = new Proxy(pool, {
-    get(target, property, receiver) {
-      if (property === 'query') {
-        return (...args: unknown[]) => {
-          n++;
-          return (target.query as (...a: unknown[]) => unknown)(...args);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { pool: proxy, count: () => n };
-}
 
 /**
  * Store queries in a 1.5 s window while idle. Another test file's open transaction can
