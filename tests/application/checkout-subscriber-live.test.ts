@@ -71,6 +71,8 @@ describe('checkout subscriber run()', { timeout: 120_000 }, () => {
 
       const finished = await waitUntil(async () => (await manager.load('live', ORDER_ID)).state.status === 'awaiting-payment');
       assert.ok(finished, `the process is ${(await manager.load('live', ORDER_ID)).state.status} after ${DEADLINE_MS} ms`);
+      // The subscriber learns the order waits for payment when it reads the event its own drive appended.
+      await waitUntil(() => subscriber.waiting.length > 0);
       assert.deepEqual(
         subscriber.waiting.map((w) => [w.tenantId, w.orderId]),
         [['live', ORDER_ID]],
