@@ -125,8 +125,10 @@ describe('checkout process: a crash half-way resumes to the same end', { timeout
 const DRIVER = fileURLToPath(new URL('./fixtures/drive-checkout.ts', import.meta.url));
 
 /**
- * Runs the driver child until it settles in `status`, SIGKILLing it a random 0–120 ms after
- * it is ready (the first few times), then letting it finish.
+ * Runs the driver child until it settles in `status`, SIGKILLing it (the first few times)
+ * a random 0–20 ms after it announces its first or second step, so the kill lands inside a
+ * step (before, during or just after its command) however fast the steps run; then lets it
+ * finish.
  * @returns how many runs were killed before finishing
  */
 async function driveWithKills(url: string, tenantId: string, status: string): Promise<number> {
@@ -137,10 +139,12 @@ async function driveWithKills(url: string, tenantId: string, status: string): Pr
       const child = spawn(process.execPath, ['--import', 'tsx', DRIVER, url, tenantId, ORDER_ID], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       let timer: NodeJS.Timeout | undefined;
+      const killAtStep = 1 + Math.floor(Math.random() * 2);
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
-        if (killThisOne && timer === undefined && out.includes('ready\n')) {
-          timer = setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 120));
+        const steps = out.split('\n').filter((line) => line.startsWith('step ')).length;
+        if (killThisOne && timer === undefined && steps >= killAtStep) {
+          timer = setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 20));
         }
       });
       child.on('error', reject);
