@@ -57,20 +57,11 @@ interface NewOrder {
   lines: Line[];
 }
 
-/** Changes to an order placed in an earlier batch. */
-interface OrderUpdate {
-  tenant: string;
-  orderId: string;
-  status: string;
-  confirmedAt: string | null;
-  shippedAt: string | null;
-  deliveredAt: string | null;
-  cancelledAt: string | null;
-  cancelReason: string | null;
-  processingAt: string | null;
-  returnedUnits: number;
-  refundedMinor: number;
-}
+/** Changes to an order placed in an earlier batch: the fields of `NewOrder` its later events move. */
+type OrderUpdate = Pick<
+  NewOrder,
+  'tenant' | 'orderId' | 'status' | 'confirmedAt' | 'shippedAt' | 'deliveredAt' | 'cancelledAt' | 'cancelReason' | 'processingAt' | 'returnedUnits' | 'refundedMinor'
+>;
 
 const K = '\u0000';
 /** Order events that move an order's status (others of the order stream do not touch these tables). */
