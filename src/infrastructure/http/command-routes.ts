@@ -208,30 +208,15 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
       return withId(context, input, 'requestId', 'top-up', (i) => commerce.requestTopUp(deps.handler, context, i));
     },
   });
-  post(instance, deps, {
-    path: '/wallets/approve-top-up',
-    roles: ADMIN,
-    body: bodies.walletRequestBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.decideTopUp(deps.handler, context, { ...input, approve: true })),
-  });
-  post(instance, deps, {
-    path: '/wallets/reject-top-up',
-    roles: ADMIN,
-    body: bodies.rejectWalletRequestBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.decideTopUp(deps.handler, context, { ...input, approve: false })),
-  });
+  post(instance, deps, adminRoute('/wallets/approve-top-up', bodies.walletRequestBody, (handler, context, input) => commerce.decideTopUp(handler, context, { ...input, approve: true })));
+  post(instance, deps, adminRoute('/wallets/reject-top-up', bodies.rejectWalletRequestBody, (handler, context, input) => commerce.decideTopUp(handler, context, { ...input, approve: false })));
   post(instance, deps, {
     path: '/wallets/grant-bonus',
     roles: ADMIN,
     body: bodies.grantBonusBody,
     run: ({ deps, context, input }) => withId(context, input, 'lotId', 'bonus-lot', (i) => commerce.grantBonus(deps.handler, context, i)),
   });
-  post(instance, deps, {
-    path: '/wallets/expire-bonus',
-    roles: ADMIN,
-    body: bodies.expireBonusBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.expireBonus(deps.handler, context, { ...input, now: context.occurredAt })),
-  });
+  post(instance, deps, adminRoute('/wallets/expire-bonus', bodies.expireBonusBody, (handler, context, input) => commerce.expireBonus(handler, context, { ...input, now: context.occurredAt })));
   post(instance, deps, {
     path: '/wallets/request-withdrawal',
     roles: CUSTOMER_OR_ADMIN,
@@ -241,18 +226,8 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
       return withId(context, input, 'requestId', 'withdrawal', (i) => commerce.requestWithdrawal(deps.handler, context, i));
     },
   });
-  post(instance, deps, {
-    path: '/wallets/approve-withdrawal',
-    roles: ADMIN,
-    body: bodies.walletRequestBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.decideWithdrawal(deps.handler, context, { ...input, approve: true })),
-  });
-  post(instance, deps, {
-    path: '/wallets/reject-withdrawal',
-    roles: ADMIN,
-    body: bodies.rejectWalletRequestBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.decideWithdrawal(deps.handler, context, { ...input, approve: false })),
-  });
+  post(instance, deps, adminRoute('/wallets/approve-withdrawal', bodies.walletRequestBody, (handler, context, input) => commerce.decideWithdrawal(handler, context, { ...input, approve: true })));
+  post(instance, deps, adminRoute('/wallets/reject-withdrawal', bodies.rejectWalletRequestBody, (handler, context, input) => commerce.decideWithdrawal(handler, context, { ...input, approve: false })));
   post(instance, deps, {
     path: '/wallets/transfer',
     roles: CUSTOMER_OR_ADMIN,
@@ -262,18 +237,8 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
       return withId(context, input, 'transferId', 'wallet-transfer', (i) => commerce.transferBetweenWallets(deps.handler, context, i));
     },
   });
-  post(instance, deps, {
-    path: '/wallets/freeze',
-    roles: ADMIN,
-    body: bodies.freezeWalletBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.setWalletFrozen(deps.handler, context, { ...input, frozen: true })),
-  });
-  post(instance, deps, {
-    path: '/wallets/unfreeze',
-    roles: ADMIN,
-    body: bodies.unfreezeWalletBody,
-    run: async ({ deps, context, input }) => commandResponse(await commerce.setWalletFrozen(deps.handler, context, { ...input, frozen: false })),
-  });
+  post(instance, deps, adminRoute('/wallets/freeze', bodies.freezeWalletBody, (handler, context, input) => commerce.setWalletFrozen(handler, context, { ...input, frozen: true })));
+  post(instance, deps, adminRoute('/wallets/unfreeze', bodies.unfreezeWalletBody, (handler, context, input) => commerce.setWalletFrozen(handler, context, { ...input, frozen: false })));
   post(instance, deps, adminRoute('/gift-cheques/issue', bodies.issueGiftChequeBody, commerce.issueGiftCheque));
   post(instance, deps, {
     path: '/gift-cheques/redeem',
