@@ -78,7 +78,6 @@ async function setup(db: Executor): Promise<void> {
       returned_units integer not null, returned_amount_minor bigint not null,
       primary key (tenant_id, day, sku, currency)
     )`.execute(db);
-  await sql`create index analytics_product_daily_category on analytics_product_daily (tenant_id, category, day)`.execute(db);
   await sql`
     create table analytics_orders (
       tenant_id text not null, order_id text not null, customer_id text not null, currency char(3) not null,
@@ -123,7 +122,6 @@ async function setup(db: Executor): Promise<void> {
       threshold integer not null, level text not null, level_since timestamptz not null, domain_alerts boolean not null,
       primary key (tenant_id, sku, warehouse_id)
     ) with (fillfactor = 70)`.execute(db);
-  await sql`create index analytics_stock_alerts on analytics_stock (tenant_id, level) where level <> 'ok'`.execute(db);
   await sql`
     create table analytics_baskets (
       tenant_id text not null, basket_id text not null, customer_id text not null, currency char(3) not null,
@@ -532,6 +530,11 @@ export const analyticsProjection: Projection = {
   tables: [
     'analytics_sales_hourly', 'analytics_product_daily', 'analytics_orders', 'analytics_order_items', 'analytics_returns_daily',
     'analytics_payments_daily', 'analytics_coupons_daily', 'analytics_wallet_daily', 'analytics_stock', 'analytics_baskets', 'analytics_basket_daily',
+  ],
+  // The queries' (sales by category, current stock alerts); apply reaches rows by primary key.
+  indexes: [
+    'create index if not exists analytics_product_daily_category on analytics_product_daily (tenant_id, category, day)',
+    "create index if not exists analytics_stock_alerts on analytics_stock (tenant_id, level) where level <> 'ok'",
   ],
   setup,
   apply,

@@ -86,9 +86,6 @@ async function setup(db: Executor): Promise<void> {
       search        tsvector not null,
       primary key (tenant_id, sku)
     ) with (fillfactor = 70)`.execute(db);
-  await sql`create index catalogue_products_category on catalogue_products (tenant_id, category_path text_pattern_ops)`.execute(db);
-  await sql`create index catalogue_products_price on catalogue_products (tenant_id, price_minor)`.execute(db);
-  await sql`create index catalogue_products_search on catalogue_products using gin (search)`.execute(db);
   await sql`
     create table catalogue_stock (
       tenant_id    text    not null,
@@ -270,6 +267,12 @@ export const catalogueProjection: Projection = {
   description: 'products, prices, stock per warehouse, availability flags, category tree',
   eventTypes: new Set<string>([...productEventTypes, ...STOCK_TYPES]),
   tables: ['catalogue_products', 'catalogue_stock', 'catalogue_categories'],
+  // The queries' (category subtree, price range, text search); apply reaches rows by primary key.
+  indexes: [
+    'create index if not exists catalogue_products_category on catalogue_products (tenant_id, category_path text_pattern_ops)',
+    'create index if not exists catalogue_products_price on catalogue_products (tenant_id, price_minor)',
+    'create index if not exists catalogue_products_search on catalogue_products using gin (search)',
+  ],
   setup,
   apply,
 };

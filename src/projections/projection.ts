@@ -26,11 +26,21 @@ export interface Projection {
   readonly tables: readonly string[];
   /** One line for `projections list`. */
   readonly description: string;
-  /** Creates the tables in the current schema. */
+  /**
+   * Secondary indexes that serve queries but not `apply`: `create [unique] index if not
+   * exists …` statements on its tables, unqualified (run with the build's search_path).
+   * A build made live at once (`ensureLive`) gets them with its tables; a rebuild creates
+   * them after its new build has caught up, before the switch: one sorted index build
+   * each instead of an index entry maintained for every row the catch-up writes (the
+   * bulk-load order of `pg_restore`). An index `apply` reads through belongs in `setup`.
+   */
+  readonly indexes?: readonly string[];
+  /** Creates the tables in the current schema (with the indexes `apply` needs). */
   setup(db: Executor): Promise<void>;
   /** Applies a batch of events (in `$all` order) to the read model. */
   apply(db: Executor, events: readonly RecordedEvent[]): Promise<void>;
 }
+
 
 /** The local calendar day of a business time `YYYY-MM-DDTHH:mm:ss(.sss)±hh:mm`: its first ten characters. */
 export function localDay(occurredAt: string): string {

@@ -3,7 +3,7 @@ import { comparePositions, formatPosition, type EventStore, type Position } from
 import { applyBatch, BatchApplyError, CheckpointMovedError, findPoison, ProjectionFailedError, type BatchLimits, type Target } from './batch.js';
 import { readAllSource, type EventSource } from './event-source.js';
 import type { Projection } from './projection.js';
-import { buildCheckpoint, createBuild, dropBuild, dropOrphanBuilds, ensureLive, moveCheckpoint, pointViews, readRegistry, useSchema } from './registry.js';
+import { buildCheckpoint, createBuild, createIndexes, dropBuild, dropOrphanBuilds, ensureLive, moveCheckpoint, pointViews, readRegistry, useSchema } from './registry.js';
 import type { AnyDb, Executor } from './sql.js';
 import { eventsAfter } from './status.js';
 
@@ -49,13 +49,15 @@ const lockKey = (name: string) => `projection-build:${name}`;
  * 1. takes each projection's build lock (a session advisory lock: one rebuild per
  *    projection at a time; released if the process dies);
  * 2. resumes the build an interrupted rebuild left (same version), else creates an empty
- *    build schema beside the live one, recorded in the registry as `building`;
+ *    build schema beside the live one (tables without their query indexes), recorded in
+ *    the registry as `building`;
  * 3. applies `$all` to the new builds in batches while queries and the live projector
  *    keep using the live build: reads only the event types the projections handle (a
  *    server-side filter), reads the next page while the current one is applied, and
  *    applies a page to each build in a transaction of its own, concurrently; each such
  *    transaction writes rows and moves that build's checkpoint, so a SIGKILL loses at most
- *    the pages in flight and a rerun resumes at the checkpoints;
+ *    the pages in flight and a rerun resumes at the checkpoints; then creates the builds'
+ *    query indexes (`Projection.indexes`);
  * 4. switches in one transaction: locks the registry rows (waiting for live batches in
  *    flight), applies what arrived meanwhile reading every event (so the checkpoints end
  *    at the head of `$all`, past events of other types), makes the builds live and points
@@ -111,6 +113,17 @@ export async function rebuild(db: AnyDb, store: EventStore, projections: readonl
         if (batch === 0) break;
       }
       await counting;
+      // Query indexes are built once from the caught-up rows rather than maintained for
+      // every row written (see Projection.indexes), each build's in a transaction of its own.
+      // Not durable on purpose: an index lost in a crash is created again by the rerun.
+      await Promise.all(
+        targets.map((t) =>
+          db.transaction().execute(async (trx) => {
+            await sql`set local synchronous_commit = off`.execute(trx);
+            await createIndexes(trx, t.projection, t.schema);
+          }),
+        ),
+      );
 
       await options.beforeSwitch?.();
       const previous = await db.transaction().execute(async (trx) => {
@@ -171,7 +184,7 @@ async function prepareBuild(db: AnyDb, p: Projection, options: RebuildOptions): 
     // with every later (asynchronously committed) page, so the rerun starts a new one.
     await sql`set local synchronous_commit = off`.execute(trx);
     if (row.buildingSchema) await dropBuild(trx, row.buildingSchema);
-    const created = await createBuild(trx, p);
+    const created = await createBuild(trx, p, { indexes: false });
     await sql`update public.projection_registry set building_schema = ${created}, building_version = ${p.version}, updated_at = now() where name = ${p.name}`.execute(trx);
     return created;
   });

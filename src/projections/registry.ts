@@ -129,22 +129,50 @@ export function buildSchemaName(name: string, n: number | bigint | string): stri
   return `rm_${name}_${n}`;
 }
 
+/** What `createBuild` creates besides the tables. */
+export interface CreateBuildOptions {
+  /** Create the projection's query indexes (`Projection.indexes`) now (default true); a rebuild creates them after catching up. */
+  readonly indexes?: boolean;
+}
+
 /**
- * Creates an empty build of `projection`: a new schema with its tables (`setup`) and a
- * checkpoint at `START`. Run it inside a transaction so that a killed process leaves
- * either a complete empty build or nothing.
+ * Creates an empty build of `projection`: a new schema with its tables (`setup`), unless
+ * told otherwise its query indexes, and a checkpoint at `START`. Run it inside a
+ * transaction so that a killed process leaves either a complete empty build or nothing.
  * @returns the build's schema
  */
-export async function createBuild(trx: Executor, projection: Projection): Promise<string> {
+export async function createBuild(trx: Executor, projection: Projection, options: CreateBuildOptions = {}): Promise<string> {
   const { rows } = await sql<{ n: string }>`select nextval('public.projection_build_seq')::text as n`.execute(trx);
   const schema = buildSchemaName(projection.name, rows[0]!.n);
   await sql`create schema ${sql.id(schema)}`.execute(trx);
   await useSchema(trx, schema);
   await projection.setup(trx);
+  if (options.indexes ?? true) await runIndexStatements(trx, projection);
   await usePublic(trx);
   await sql`insert into public.projection_checkpoints (name, commit_id, prepare) values (${schema}, 0, 0)
     on conflict (name) do update set commit_id = 0, prepare = 0, updated_at = now()`.execute(trx);
   return schema;
+}
+
+const IDEMPOTENT_INDEX = /^\s*create\s+(?:unique\s+)?index\s+if\s+not\s+exists\s/i;
+
+async function runIndexStatements(trx: Executor, projection: Projection): Promise<void> {
+  for (const statement of projection.indexes ?? []) {
+    if (!IDEMPOTENT_INDEX.test(statement)) throw new Error(`index of projection ${projection.name} must be 'create [unique] index if not exists …': ${statement}`);
+    await sql.raw(statement).execute(trx);
+  }
+}
+
+/**
+ * Creates the query indexes (`Projection.indexes`) of the build in `schema` that it
+ * lacks. Idempotent, so a rebuild killed after creating some creates the rest when it
+ * resumes. Run it in a transaction (it sets the transaction's search_path).
+ * @throws Error when a statement is not `create [unique] index if not exists …`
+ */
+export async function createIndexes(trx: Executor, projection: Projection, schema: string): Promise<void> {
+  await useSchema(trx, schema);
+  await runIndexStatements(trx, projection);
+  await usePublic(trx);
 }
 
 /** Drops a build's schema (with its tables) and its checkpoint. */

@@ -107,9 +107,6 @@ async function setup(db: Executor): Promise<void> {
       refunded_minor bigint  not null default 0,
       primary key (tenant_id, order_id)
     )`.execute(db);
-  await sql`create index orders_customer on orders (tenant_id, customer_id)`.execute(db);
-  await sql`create index orders_status on orders (tenant_id, status)`.execute(db);
-  await sql`create index orders_placed on orders (tenant_id, placed_at desc, order_id)`.execute(db);
   await sql`
     create table order_lines (
       tenant_id        text    not null,
@@ -315,6 +312,12 @@ export const salesProjection: Projection = {
   description: 'orders with their lines and status, daily sales by category',
   eventTypes: new Set<string>(['OrderPlaced', ...STATUS_EVENTS]),
   tables: ['orders', 'order_lines', 'daily_sales_by_category'],
+  // The queries' (a customer's orders, by status, newest first); apply reaches rows by primary key.
+  indexes: [
+    'create index if not exists orders_customer on orders (tenant_id, customer_id)',
+    'create index if not exists orders_status on orders (tenant_id, status)',
+    'create index if not exists orders_placed on orders (tenant_id, placed_at desc, order_id)',
+  ],
   setup,
   apply,
 };

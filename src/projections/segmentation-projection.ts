@@ -20,6 +20,7 @@ async function setup(db: Executor): Promise<void> {
       placed_day date not null, monetary_minor bigint not null, refunded_minor bigint not null default 0, active boolean not null,
       primary key (tenant_id, order_id)
     )`.execute(db);
+  // In setup, not `indexes`: apply recomputes a customer's row from their orders through it.
   await sql`create index rfm_orders_customer on rfm_orders (tenant_id, customer_id)`.execute(db);
   await sql`
     create table rfm_customers (
