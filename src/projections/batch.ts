@@ -1,5 +1,5 @@
 import { comparePositions, formatPosition, type Position, type RecordedEvent } from '../application/ports/event-store.js';
-import type { EventSource } from './event-source.js';
+import { PAGE, type EventSource } from './event-source.js';
 import type { Projection } from './projection.js';
 import { buildCheckpoint, moveCheckpoint, useSchema, usePublic, type ProjectionErrorInfo } from './registry.js';
 import type { AnyDb, Executor } from './sql.js';
@@ -15,9 +15,6 @@ export interface BatchLimits {
   readonly batchSize: number;
   readonly batchMs: number;
 }
-
-/** Events read per `EventSource` call inside one batch. */
-const PAGE = 1000;
 
 /** Thrown when another projector moved a build's checkpoint under this one; the batch is rolled back. */
 export class CheckpointMovedError extends Error {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { comparePositions, formatPosition, type EventStore, type Position } from '../application/ports/event-store.js';
 import { applyBatch, BatchApplyError, CheckpointMovedError, findPoison, ProjectionFailedError, type BatchLimits, type Target } from './batch.js';
-import { readAllSource, type EventSource } from './event-source.js';
+import { readAllSource, readBatch, type EventSource } from './event-source.js';
 import type { Projection } from './projection.js';
 import { buildCheckpoint, createBuild, createIndexes, dropBuild, dropOrphanBuilds, ensureLive, moveCheckpoint, pointViews, readRegistry, useSchema } from './registry.js';
 import type { AnyDb, Executor } from './sql.js';
@@ -53,11 +53,11 @@ const lockKey = (name: string) => `projection-build:${name}`;
  *    the registry as `building`;
  * 3. applies `$all` to the new builds in batches while queries and the live projector
  *    keep using the live build: reads only the event types the projections handle (a
- *    server-side filter), reads the next page while the current one is applied, and
- *    applies a page to each build in a transaction of its own, concurrently; each such
- *    transaction writes rows and moves that build's checkpoint, so a SIGKILL loses at most
- *    the pages in flight and a rerun resumes at the checkpoints; then creates the builds'
- *    query indexes (`Projection.indexes`);
+ *    server-side filter), reads the next batch (in pages of `PAGE`) while the current one
+ *    is applied, and applies a batch to each build in a transaction of its own,
+ *    concurrently; each such transaction writes rows and moves that build's checkpoint,
+ *    so a SIGKILL loses at most the batches in flight and a rerun resumes at the
+ *    checkpoints; then creates the builds' query indexes (`Projection.indexes`);
  * 4. switches in one transaction: locks the registry rows (waiting for live batches in
  *    flight), applies what arrived meanwhile reading every event (so the checkpoints end
  *    at the head of `$all`, past events of other types), makes the builds live and points
@@ -194,21 +194,22 @@ async function prepareBuild(db: AnyDb, p: Projection, options: RebuildOptions): 
 }
 
 /**
- * Applies pages of `source` to the builds until it is exhausted: the next page is read
- * while the current one is applied, and each build gets the page in its own transaction
- * (concurrently), moving its checkpoint conditionally on the one it read.
+ * Applies batches of `source` (`limits.batchSize` events, read in pages of `PAGE`) to the
+ * builds until it is exhausted: the next batch is read while the current one is applied,
+ * and each build gets the batch in its own transaction (concurrently), moving its
+ * checkpoint conditionally on the one it read.
  * @returns events read (0: every build caught up)
  */
 async function buildPages(db: AnyDb, source: EventSource, targets: readonly Target[], limits: BatchLimits, onPage: (events: number) => void): Promise<number> {
   const checkpoints = await Promise.all(targets.map((t) => buildCheckpoint(db as Executor, t.schema)));
   const cursor = checkpoints.reduce((min, p) => (comparePositions(p, min) < 0 ? p : min));
-  let next: Promise<Awaited<ReturnType<EventSource>>> = source(cursor, limits.batchSize);
+  let next: Promise<Awaited<ReturnType<EventSource>>> = readBatch(source, cursor, limits.batchSize);
   let read = 0;
   for (;;) {
     const page = await next;
     if (page.length === 0) return read;
     const last = page.at(-1)!.position;
-    next = page.length < limits.batchSize ? Promise.resolve([]) : source(last, limits.batchSize);
+    next = page.length < limits.batchSize ? Promise.resolve([]) : readBatch(source, last, limits.batchSize);
     next.catch(() => undefined); // awaited on the next turn; a failure there must not go unhandled meanwhile
     try {
       await Promise.all(
