@@ -11,6 +11,10 @@
  * For each projection, a blue/green rebuild from the start of `$all` (events of `$all` ÷
  * wall time of the whole rebuild), then all of them in one rebuild (one read of `$all`
  * feeding every projection).
+ * Last, the runtime's floor: the same rebuild of all of them with every `apply` a no-op
+ * (reads the same events, creates the same tables, switches, drops; writes no rows), as
+ * projections of their own (`floor_<name>`, no views) removed afterwards. Its ratio is
+ * the most any rebuild of all of them could reach on this machine.
  * The raw baseline is measured in the same run on the same server: `INSERT … SELECT *
  * FROM unnest(…)` of as many rows as the rebuild read events, in batches of the same
  * size, one transaction per batch (with `synchronous_commit = off`, as the rebuild's
@@ -29,7 +33,7 @@ import { migrateToLatest } from '../src/infrastructure/database/migrate.js';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres-event-store.js';
 import { replayOlist } from '../src/infrastructure/import/olist-replay.js';
 import { readOlist } from '../src/infrastructure/import/olist/index.js';
-import { eventsAfter, projections, rebuild, type Projection } from '../src/projections/index.js';
+import { dropBuild, eventsAfter, projections, readRegistry, rebuild, type Projection } from '../src/projections/index.js';
 import { START } from '../src/application/ports/event-store.js';
 
 const { values } = parseArgs({
@@ -61,6 +65,26 @@ async function rawBaseline(database: Database, rows: number): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   await sql`drop table bench_raw`.execute(database.db);
   return rows / seconds;
+}
+
+/**
+ * The rebuild of `selected` with every `apply` a no-op, as projections `floor_<name>`
+ * without views (the live read models are untouched), whose builds and registry rows are
+ * removed afterwards. @returns what the timed rebuild did
+ */
+async function floorRebuild(database: Database, store: PostgresEventStore, selected: readonly Projection[]): Promise<{ events: number; seconds: number }> {
+  const floors = selected.map((p): Projection => ({ ...p, name: `floor_${p.name}`, tables: [], apply: () => Promise.resolve() }));
+  try {
+    await rebuild(database.db, store, floors, { batchSize }); // warm-up, as for the others
+    const r = await rebuild(database.db, store, floors, { batchSize });
+    return { events: r.events, seconds: r.seconds };
+  } finally {
+    for (const f of floors) {
+      const row = await readRegistry(database.db, f.name);
+      for (const schema of [row?.liveSchema, row?.buildingSchema]) if (schema) await dropBuild(database.db, schema);
+      await sql`delete from projection_registry where name = ${f.name}`.execute(database.db);
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -98,6 +122,7 @@ async function main(): Promise<void> {
       const r = await rebuild(database.db, store, selected, { batchSize });
       runs.push({ name: `all (${selected.length})`, events: r.events, seconds: r.seconds });
     }
+    const floor = await floorRebuild(database, store, selected);
     const raw = await rawBaseline(database, events);
     const rawAgain = await rawBaseline(database, events);
     const baseline = Math.max(raw, rawAgain);
@@ -109,9 +134,12 @@ async function main(): Promise<void> {
       const rate = events / r.seconds;
       console.log(`${r.name.padEnd(18)} ${String(r.events).padStart(9)} ${r.seconds.toFixed(3).padStart(9)} ${String(Math.round(rate)).padStart(10)} ${(rate / baseline).toFixed(2).padStart(7)}`);
     }
+    const floorRate = events / floor.seconds;
+    console.log(`${'floor (no-op apply)'.padEnd(18)} ${String(floor.events).padStart(9)} ${floor.seconds.toFixed(3).padStart(9)} ${String(Math.round(floorRate)).padStart(10)} ${(floorRate / baseline).toFixed(2).padStart(7)}`);
     console.log('');
     console.log(`events/s: events of $all rebuilt (${events}) ÷ wall time of the whole blue/green rebuild (new schema, catch-up, switch, drop of the old one);`);
     console.log('applied: events of the types the projection handles (the rebuild reads only those, filtered by the server).');
+    console.log('floor: all of them rebuilt with apply a no-op (read, create tables, switch, drop; no rows): the most a rebuild of all could reach.');
   } finally {
     await database.close();
     await embedded?.stop();
