@@ -14,7 +14,8 @@ const K = '\u0000';
  * `top-up-rejected`, `withdrawal-requested` (the amount is held), `withdrawal-rejected` (the
  * held amount went back). An approved top-up is a `top-up` credit, an approved withdrawal a
  * `withdrawal`. Freezes are not flows: `WalletFrozen`/`WalletUnfrozen` carry neither amount nor
- * currency, which every row of `analytics_wallet_daily` has.
+ * currency, which every row of `analytics_wallet_daily` has; they are counted per day in
+ * `analytics_wallet_freezes_daily` (`WALLET_FREEZES`).
  */
 export const WALLET_FLOWS = [
   'top-up', 'voucher', 'gift', 'adjustment', 'gift-cheque', 'payment', 'refund', 'bonus', 'bonus-expired', 'withdrawal',
@@ -37,6 +38,12 @@ const WALLET_FLOW_OF: Readonly<Record<string, string>> = {
   WalletTopUpRejected: 'top-up-rejected',
   WalletWithdrawalRequested: 'withdrawal-requested',
   WalletWithdrawalRejected: 'withdrawal-rejected',
+};
+
+/** Wallet freeze events and what each adds to (frozen, unfrozen): counts only, the events carry no money. */
+const WALLET_FREEZES: Readonly<Record<string, [number, number]>> = {
+  WalletFrozen: [1, 0],
+  WalletUnfrozen: [0, 1],
 };
 
 /** Outcome of an external payment, by event: `captured` or `declined`. */
@@ -102,6 +109,11 @@ async function setup(db: Executor): Promise<void> {
       tenant_id text not null, day date not null, currency char(3) not null, flow text not null,
       count integer not null, amount_minor bigint not null,
       primary key (tenant_id, day, currency, flow)
+    )`.execute(db);
+  await sql`
+    create table analytics_wallet_freezes_daily (
+      tenant_id text not null, day date not null, frozen integer not null, unfrozen integer not null,
+      primary key (tenant_id, day)
     )`.execute(db);
   await sql`
     create table analytics_payments_daily (
@@ -195,6 +207,7 @@ const RETURNS = new Set(['OrderItemsReturned', 'OrderRefunded']);
 const PAYMENTS = new Set(Object.keys(PAYMENT_OUTCOME_OF));
 const COUPONS = new Set(Object.keys(COUPON_MOVES));
 const WALLET = new Set(['WalletCredited', ...Object.keys(WALLET_FLOW_OF)]);
+const FREEZES = new Set(Object.keys(WALLET_FREEZES));
 /** Stock events that move units, with their (on hand, reserved) sign. */
 const STOCK_MOVES: Readonly<Record<string, [number, number]>> = {
   StockReceived: [1, 0],
@@ -221,6 +234,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
   const products = new Counters(8);
   const returns = new Counters(2);
   const wallet = new Counters(2);
+  const freezes = new Counters(2);
   const payments = new Counters(2);
   const coupons = new Counters(4);
   const basketDaily = new Counters(3);
@@ -308,6 +322,8 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
       const flow = e.type === 'WalletCredited' ? str(d, 'reason') : WALLET_FLOW_OF[e.type]!;
       wallet.add([tenant, day, amount.currency, flow], [1, amount.minor]);
       if (e.type === 'WalletRefunded') returns.add([tenant, day, amount.currency, 'wallet-refund'], [1, amount.minor]);
+    } else if (FREEZES.has(e.type)) {
+      freezes.add([tenant, day], WALLET_FREEZES[e.type]!);
     } else if (STOCK.has(e.type)) {
       const sku = str(d, 'sku');
       const warehouse = str(d, 'warehouseId');
@@ -385,6 +401,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
   );
   await addToCounters(db, 'analytics_returns_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['kind', 'text']), columns(['count', 'int4'], ['amount_minor', 'int8']), returns.list());
   await addToCounters(db, 'analytics_wallet_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['flow', 'text']), columns(['count', 'int4'], ['amount_minor', 'int8']), wallet.list());
+  await addToCounters(db, 'analytics_wallet_freezes_daily', columns(['tenant_id', 'text'], ['day', 'date']), columns(['frozen', 'int4'], ['unfrozen', 'int4']), freezes.list());
   await addToCounters(
     db, 'analytics_payments_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['method', 'text'], ['outcome', 'text']),
     columns(['count', 'int4'], ['amount_minor', 'int8']), payments.list(),
@@ -509,6 +526,9 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  *   top-up, voucher, gift, adjustment, gift-cheque —, payment, refund, bonus, bonus-expired,
  *   withdrawal, transfers out/in/reversed, gift cheques issued, top-ups and withdrawals
  *   requested and rejected);
+ * - `analytics_wallet_freezes_daily`: wallets frozen (`WalletFrozen`) and freezes lifted
+ *   (`WalletUnfrozen`) per day of the event: counts only, as the events carry neither
+ *   amount nor currency (so not flows of `analytics_wallet_daily`);
  * - `analytics_stock`: current stock per SKU and warehouse with its level (`out`, `low`,
  *   `ok`) and since when: the current stock alerts. Once a threshold was set for it the
  *   stock aggregate's own alerts (LowStock, OutOfStock, BackInStock, LowStockCleared) set
@@ -524,12 +544,13 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  */
 export const analyticsProjection: Projection = {
   name: 'analytics',
-  version: 3,
-  description: 'hourly/daily GMV, products (with returns), categories, cancellations and refunds, payment outcomes, coupons, wallet flows, stock alerts, baskets',
-  eventTypes: new Set<string>([...ORDER, ...RETURNS, ...PAYMENTS, ...COUPONS, ...WALLET, ...STOCK, ...BASKET]),
+  version: 4,
+  description: 'hourly/daily GMV, products (with returns), categories, cancellations and refunds, payment outcomes, coupons, wallet flows and freezes, stock alerts, baskets',
+  eventTypes: new Set<string>([...ORDER, ...RETURNS, ...PAYMENTS, ...COUPONS, ...WALLET, ...FREEZES, ...STOCK, ...BASKET]),
   tables: [
     'analytics_sales_hourly', 'analytics_product_daily', 'analytics_orders', 'analytics_order_items', 'analytics_returns_daily',
-    'analytics_payments_daily', 'analytics_coupons_daily', 'analytics_wallet_daily', 'analytics_stock', 'analytics_baskets', 'analytics_basket_daily',
+    'analytics_payments_daily', 'analytics_coupons_daily', 'analytics_wallet_daily', 'analytics_wallet_freezes_daily', 'analytics_stock',
+    'analytics_baskets', 'analytics_basket_daily',
   ],
   // The queries' (sales by category, current stock alerts); apply reaches rows by primary key.
   indexes: [

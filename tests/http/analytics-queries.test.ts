@@ -19,12 +19,14 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
   let h: Harness;
   let admin: string;
   let alice: string;
+  let globexAdmin: string;
 
   before(async () => {
     h = await createHarness();
     admin = h.token('acme', 'admin-1', ['admin']);
     alice = h.token('acme', 'alice', ['customer']);
-    const g = (stream: string, type: string, data: Record<string, unknown>, when: string) => given(h.store, stream, type, data, when);
+    globexAdmin = h.token('globex', 'admin-g', ['admin']);
+    const g = (stream: string, type: string, data: Record<string, unknown>, when: string, tenant?: string) => given(h.store, stream, type, data, when, tenant);
     const products = [
       ['MUG-1', 'Red Coffee Mug', 'home/kitchen', 1200, 10],
       ['MUG-2', 'Blue Tea Mug', 'home/kitchen', 900, 3],
@@ -58,6 +60,26 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     await g('campaign-acme:SPRING', 'CouponRedemptionReleased', { code: 'SPRING', orderId: 'o3', customerId: 'carol', discount: TRY(90), reason: 'order-cancelled' }, at('02', '18:00'));
     await g('wallet-acme:alice', 'WalletTopUpRequested', { walletId: 'alice', requestId: 'q1', amount: TRY(1000), method: 'card', reference: 'r' }, at('01', '09:20'));
     await g('order-acme:o1', 'OrderItemsReturned', { orderId: 'o1', returnId: 'r1', items: [{ sku: 'PEN-1', quantity: 1, amount: TRY(250) }], amount: TRY(250), reason: 'leaks', fullyReturned: false }, at('03', '10:00'));
+    // Wallet freezes: alice frozen and unfrozen on the 2nd, bob frozen on the 3rd.
+    await g('wallet-acme:alice', 'WalletFrozen', { walletId: 'alice', reason: 'review' }, at('02', '09:00'));
+    await g('wallet-acme:alice', 'WalletUnfrozen', { walletId: 'alice' }, at('02', '15:00'));
+    await g('wallet-acme:bob', 'WalletFrozen', { walletId: 'bob', reason: 'chargeback' }, at('03', '08:00'));
+    // Tenant globex, for rankings net of returns: on the 1st X 5, Y 4, W 1 (one order), Z 2 (cancelled) + 3;
+    // on the 2nd 3 X and the W returned: by units X, Y, Z, W; net of returns Y 4, Z 3, X 2 (W at 0 left out).
+    const toy = (sku: string, name: string, quantity: number, unit: number) => line(sku, name, 'toys', quantity, unit);
+    const globexOrders: [string, string, ReturnType<typeof line>[]][] = [
+      ['g1', at('01', '10:00'), [toy('X', 'Xylophone', 5, 100), toy('Y', 'Yoyo', 4, 100), toy('W', 'Whistle', 1, 100)]],
+      ['g2', at('01', '11:00'), [toy('Z', 'Zither', 2, 50)]],
+      ['g3', at('01', '13:00'), [toy('Z', 'Zither', 3, 50)]],
+    ];
+    for (const [orderId, when, lines] of globexOrders) {
+      const subtotal = lines.reduce((s, l) => s + l.lineTotal.minor, 0);
+      await g(`order-globex:${orderId}`, 'OrderPlaced', { orderId, customerId: 'gus', basketId: `b-${orderId}`, lines, subtotal: TRY(subtotal), shipping: TRY(0), total: TRY(subtotal) }, when, 'globex');
+    }
+    await g('order-globex:g2', 'OrderCancelled', { orderId: 'g2', reason: 'changed mind', previousStatus: 'pending' }, at('01', '12:00'), 'globex');
+    await g('order-globex:g1', 'OrderItemsReturned', {
+      orderId: 'g1', returnId: 'gr1', items: [{ sku: 'X', quantity: 3, amount: TRY(300) }, { sku: 'W', quantity: 1, amount: TRY(100) }], amount: TRY(400), reason: 'noisy', fullyReturned: false,
+    }, at('02', '10:00'), 'globex');
     for (const p of projections) await new Projector(h.store, h.database.db, p).catchUp();
   });
   after(() => h.close());
@@ -156,6 +178,39 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     for (const path of ['analytics/payments', 'analytics/coupons']) assert.equal((await h.query(alice, path)).statusCode, 403, path);
   });
 
+  it('analytics: wallet freezes and unfreezes per day, with the position; period and page; admin only', async () => {
+    const freezes = await get<unknown[]>(admin, 'analytics/wallet-freezes');
+    assert.match(freezes.position, /^\d+\/\d+$/);
+    assert.deepEqual(freezes.data, [
+      { day: '2026-03-02', frozen: 1, unfrozen: 1 },
+      { day: '2026-03-03', frozen: 1, unfrozen: 0 },
+    ]);
+    assert.deepEqual((await get<unknown[]>(admin, 'analytics/wallet-freezes?from=2026-03-03')).data, [{ day: '2026-03-03', frozen: 1, unfrozen: 0 }]);
+    assert.deepEqual((await get<unknown[]>(admin, 'analytics/wallet-freezes?to=2026-03-02')).data, [{ day: '2026-03-02', frozen: 1, unfrozen: 1 }]);
+    assert.deepEqual((await get<unknown[]>(admin, 'analytics/wallet-freezes?limit=1&offset=1')).data, [{ day: '2026-03-03', frozen: 1, unfrozen: 0 }]);
+    assert.deepEqual((await get<unknown[]>(globexAdmin, 'analytics/wallet-freezes')).data, []);
+    assert.equal((await h.query(alice, 'analytics/wallet-freezes')).statusCode, 403);
+  });
+
+  it('analytics: top sellers net of returns rank otherwise than by units; returns count on the day of their event', async () => {
+    const byUnits = (await get<{ key: string; units: number; netUnits: number }[]>(globexAdmin, 'analytics/top-sellers')).data;
+    assert.deepEqual(byUnits.map((t) => [t.key, t.units, t.netUnits]), [['X', 5, 2], ['Y', 4, 4], ['Z', 3, 3], ['W', 1, 0]]);
+    const byGmv = (await get<{ key: string; netUnits: number }[]>(globexAdmin, 'analytics/top-sellers?by=gmv')).data;
+    assert.deepEqual(byGmv.map((t) => [t.key, t.netUnits]), [['X', 2], ['Y', 4], ['Z', 3], ['W', 0]]);
+    const net = await get<unknown[]>(globexAdmin, 'analytics/top-sellers?by=net-units');
+    assert.match(net.position, /^\d+\/\d+$/);
+    assert.deepEqual(net.data, [
+      { key: 'Y', name: 'Yoyo', category: 'toys', orders: 1, units: 4, gmv: TRY(400), returnedUnits: 0, netUnits: 4 },
+      { key: 'Z', name: 'Zither', category: 'toys', orders: 1, units: 3, gmv: TRY(150), returnedUnits: 0, netUnits: 3 },
+      { key: 'X', name: 'Xylophone', category: 'toys', orders: 1, units: 5, gmv: TRY(500), returnedUnits: 3, netUnits: 2 },
+    ]);
+    const keys = async (query: string) => (await get<{ key: string }[]>(globexAdmin, `analytics/top-sellers?${query}`)).data.map((t) => t.key);
+    // Before the day of the return nothing is taken off; on that day alone only returns: nothing left above 0.
+    assert.deepEqual(await keys('by=net-units&to=2026-03-01'), ['X', 'Y', 'Z', 'W']);
+    assert.deepEqual(await keys('by=net-units&from=2026-03-02'), []);
+    assert.deepEqual(await keys('by=net-units&limit=1&offset=1'), ['Z']);
+  });
+
   it('rejects bad analytics parameters with 400 problem+json naming the field', async () => {
     const bad: [string, string][] = [
       ['analytics/payments?outcome=refused', 'outcome'],
@@ -165,6 +220,9 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
       ['analytics/coupons?code=', 'code'],
       ['analytics/coupons?limit=501', 'limit'],
       ['analytics/products?returned=1', 'returned'],
+      ['analytics/top-sellers?by=bogus', 'by'],
+      ['analytics/wallet-freezes?from=2026-03-03&to=2026-03-02', 'to'],
+      ['analytics/wallet-freezes?flow=top-up', 'flow'],
     ];
     for (const [path, field] of bad) {
       const response = await h.query(admin, path);

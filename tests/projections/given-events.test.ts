@@ -222,12 +222,17 @@ describe('projections: given the newer events → rows', () => {
     await g('campaign-acme:SPRING', 'CouponRedemptionHeld', { code: 'SPRING', orderId: 'o5', customerId: 'c2', discount: TRY(80), at: at('01', '10:19') }, at('01', '10:19'));
     await g('campaign-acme:SPRING', 'CouponRedemptionReleased', { code: 'SPRING', orderId: 'o5', customerId: 'c2', discount: TRY(80), reason: 'order-cancelled' }, at('02', '08:00'));
     await g('campaign-acme:WELCOME', 'CouponRedemptionHeld', { code: 'WELCOME', orderId: 'o6', customerId: 'c3', discount: TRY(50), at: at('01', '23:58') }, at('01', '23:58'));
-    // Wallet requests: a top-up requested then rejected; a withdrawal requested then rejected; a freeze (no flow).
+    // Wallet requests: a top-up requested then rejected; a withdrawal requested then rejected; freezes (no flow, counted apart).
     await g('wallet-acme:c1', 'WalletTopUpRequested', { walletId: 'c1', requestId: 'q1', amount: TRY(400), method: 'card', reference: 'x' }, at('03', '10:05'));
     await g('wallet-acme:c1', 'WalletWithdrawalRequested', { walletId: 'c1', requestId: 'w2', amount: TRY(100), destination: 'TR00', balance: TRY(200), held: TRY(100) }, at('03', '10:06'));
     await g('wallet-acme:c1', 'WalletTopUpRejected', { walletId: 'c1', requestId: 'q1', amount: TRY(400), reason: 'fraud' }, at('04', '09:00'));
     await g('wallet-acme:c1', 'WalletWithdrawalRejected', { walletId: 'c1', requestId: 'w2', amount: TRY(100), reason: 'bad account', balance: TRY(300), held: TRY(0) }, at('04', '09:01'));
     await g('wallet-acme:c1', 'WalletFrozen', { walletId: 'c1', reason: 'review' }, at('04', '09:02'));
+    await g('wallet-acme:c1', 'WalletUnfrozen', { walletId: 'c1' }, at('04', '17:30'));
+    await g('wallet-acme:c2', 'WalletFrozen', { walletId: 'c2', reason: 'chargeback' }, at('04', '18:00'));
+    // 00:30 local on the 5th is still the 4th in UTC: the local day counts.
+    await g('wallet-acme:c1', 'WalletFrozen', { walletId: 'c1', reason: 'fraud check' }, at('05', '00:30'));
+    await given(store, 'wallet-globex:c1', 'WalletFrozen', { walletId: 'c1', reason: 'review' }, at('04', '10:00'), 'globex');
     for (const p of projections) await new Projector(store, database.db, p, { batchSize: 4 }).catchUp();
   });
   after(() => database.drop());
@@ -264,6 +269,14 @@ describe('projections: given the newer events → rows', () => {
     ]);
     assert.deepEqual(await rows(database.db, 'analytics_baskets', ['basket_id', 'customer_id', 'status']), [['b2', 'c2', 'abandoned'], ['g1', 'c1', 'checked-out']]);
     assert.deepEqual(await rows(database.db, 'analytics_basket_daily', ['day', 'opened', 'checked_out', 'abandoned']), [['2026-03-01', 2, 1, 1]]);
+  });
+
+  it('analytics: wallet freezes and unfreezes counted per tenant and local day of the event, apart from the flows', async () => {
+    assert.deepEqual(await rows(database.db, 'analytics_wallet_freezes_daily', ['tenant_id', 'day', 'frozen', 'unfrozen']), [
+      ['acme', '2026-03-04', 2, 1],
+      ['acme', '2026-03-05', 1, 0],
+      ['globex', '2026-03-04', 1, 0],
+    ]);
   });
 
   it('analytics: returned units per product by the day of the return; payment outcomes; coupon redemptions', async () => {

@@ -105,34 +105,73 @@ export async function salesByCategory(db: Kysely<ReadModelSchema>, tenantId: str
   return rows.map((r) => ({ key: r.key, orders: r.orders, units: r.units, gmv: money(r.gmv, r.currency), returnedUnits: r.returned_units }));
 }
 
-/** Ranking of `topSellers`: by units sold or by GMV. */
-export type TopSellerRanking = 'units' | 'gmv';
+/**
+ * Rankings of `topSellers`: `units` (sold, net of cancellations; the default), `gmv` (net
+ * of cancellations) or `net-units` (units sold − cancelled − returned, within the period).
+ */
+export const TOP_SELLER_RANKINGS = ['units', 'gmv', 'net-units'] as const;
+/** One of `TOP_SELLER_RANKINGS`. */
+export type TopSellerRanking = (typeof TOP_SELLER_RANKINGS)[number];
 
 /**
- * Best-selling products over a period, net of cancellations, by units or GMV (ties by
- * the other figure, then SKU); optionally of one category (and everything under it).
+ * A best seller of a period: its `SalesTotal` (units and GMV net of cancellations,
+ * `returnedUnits` returned in the period) and `netUnits` = units − returnedUnits, the
+ * figure of the `net-units` ranking (may be ≤ 0 in the other rankings).
+ */
+export interface TopSeller extends SalesTotal {
+  readonly name: string;
+  readonly category: string;
+  readonly netUnits: number;
+}
+
+/**
+ * Best-selling products over a period, optionally of one category (and everything under
+ * it) and one currency:
+ * - `units`: by units sold net of cancellations (ties by GMV, then SKU); products with
+ *   none left out;
+ * - `gmv`: by GMV net of cancellations (ties by units, then SKU); products with no units
+ *   left out;
+ * - `net-units`: by units sold − cancelled − returned within the period (ties by GMV,
+ *   then SKU); products whose net units are ≤ 0 left out. A sale counts on the day of
+ *   placement (its cancellation with it), a return on the day of its event: units sold
+ *   before the period and returned in it are taken off the period's net units, units sold
+ *   in it and returned after it are not.
+ *
+ * GMV is never netted of returns: the returned amount (`returned_amount_minor`) is the
+ * paid price (line total less its discount share, plus tax), not a GMV figure.
  */
 export async function topSellers(
   db: Kysely<ReadModelSchema>,
   tenantId: string,
   options: Period & Page & { by: TopSellerRanking; category?: string | undefined; currency?: string | undefined },
-): Promise<SalesTotal[]> {
+): Promise<TopSeller[]> {
   const units = sql`sum(units - cancelled_units)`;
   const gmv = sql`sum(gmv_minor - cancelled_gmv_minor)`;
-  const [first, second] = options.by === 'units' ? [units, gmv] : [gmv, units];
-  const { rows } = await sql<{ key: string; name: string; category: string; currency: string; orders: number; units: number; gmv: string; returned_units: number }>`
+  const netUnits = sql`sum(units - cancelled_units - returned_units)`;
+  const [first, second] = options.by === 'units' ? [units, gmv] : options.by === 'gmv' ? [gmv, units] : [netUnits, gmv];
+  const { rows } = await sql<{ key: string; name: string; category: string; currency: string; orders: number; units: number; gmv: string; returned_units: number; net_units: number }>`
     select sku as key, (array_agg(name order by day desc))[1] as name, (array_agg(category order by day desc))[1] as category, currency,
-           sum(orders - cancelled_orders)::int as orders, ${units}::int as units, ${gmv}::text as gmv, sum(returned_units)::int as returned_units
+           sum(orders - cancelled_orders)::int as orders, ${units}::int as units, ${gmv}::text as gmv, sum(returned_units)::int as returned_units,
+           ${netUnits}::int as net_units
     from analytics_product_daily
     where tenant_id = ${tenantId}
       ${periodFilter(options)}
       ${options.currency ? sql`and currency = ${options.currency}` : sql``}
       ${options.category ? sql`and (category = ${options.category} or category like ${`${options.category.replace(/[\\%_]/g, '\\$&')}/%`})` : sql``}
     group by sku, currency
-    having ${units} > 0
+    having ${options.by === 'net-units' ? netUnits : units} > 0
     order by ${first} desc, ${second} desc, sku
     limit ${options.limit} offset ${options.offset}`.execute(db);
-  return rows.map((r) => ({ key: r.key, name: r.name, category: r.category, orders: r.orders, units: r.units, gmv: money(r.gmv, r.currency), returnedUnits: r.returned_units }));
+  return rows.map((r) => ({
+    key: r.key,
+    name: r.name,
+    category: r.category,
+    orders: r.orders,
+    units: r.units,
+    gmv: money(r.gmv, r.currency),
+    returnedUnits: r.returned_units,
+    netUnits: r.net_units,
+  }));
 }
 
 /**
@@ -200,6 +239,27 @@ export async function walletFlows(db: Kysely<ReadModelSchema>, tenantId: string,
   if (options.flow) query = query.where('flow', '=', options.flow);
   const rows = await query.orderBy('day').orderBy('flow').orderBy('currency').limit(options.limit).offset(options.offset).execute();
   return rows.map((r) => ({ day: r.day, flow: r.flow, count: r.count, amount: money(r.amount_minor, r.currency) }));
+}
+
+/**
+ * Wallet freezes of one day: `frozen` (wallets frozen that day, `WalletFrozen`) and
+ * `unfrozen` (freezes lifted that day, `WalletUnfrozen`). Counts only: the events carry
+ * neither amount nor currency.
+ */
+export interface WalletFreezeDay {
+  readonly day: string;
+  readonly frozen: number;
+  readonly unfrozen: number;
+}
+
+/** Wallet freezes and unfreezes per day over a period, by day. */
+export async function walletFreezes(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page): Promise<WalletFreezeDay[]> {
+  const rows = await inPeriod(db.selectFrom('analytics_wallet_freezes_daily').selectAll().where('tenant_id', '=', tenantId), options)
+    .orderBy('day')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  return rows.map((r) => ({ day: r.day, frozen: r.frozen, unfrozen: r.unfrozen }));
 }
 
 /** External payments of one day, method (`card`, `bank-transfer`, `boleto`) and outcome (`captured`, `declined`): how many, for how much. */

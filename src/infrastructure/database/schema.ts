@@ -105,6 +105,7 @@ export interface ReadModelSchema {
     tenant_id: string; day: Day; code: string; currency: string; held: number; released: number; held_discount_minor: Int8; released_discount_minor: Int8;
   };
   analytics_wallet_daily: { tenant_id: string; day: Day; currency: string; flow: string; count: number; amount_minor: Int8 };
+  analytics_wallet_freezes_daily: { tenant_id: string; day: Day; frozen: number; unfrozen: number };
   analytics_stock: {
     tenant_id: string; sku: string; warehouse_id: string; on_hand: number; reserved: number; available: number; threshold: number; level: string; level_since: Timestamp;
     domain_alerts: boolean;

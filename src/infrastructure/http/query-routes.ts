@@ -129,12 +129,14 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   analytics('categories', schemas.analyticsCategoriesQuery, (trx, tenantId, q) => queries.salesByCategory(trx, tenantId, q));
   /** `data`: `ProductDay[]`: net sales and returned units per product and day. */
   analytics('products', schemas.analyticsProductsQuery, (trx, tenantId, q) => queries.salesByProduct(trx, tenantId, q));
-  /** `data`: `SalesTotal[]`: the best sellers of the period by units or GMV. */
+  /** `data`: `TopSeller[]`: the best sellers of the period by units, GMV or units net of returns, each with its returned and net units. */
   analytics('top-sellers', schemas.topSellersQuery, (trx, tenantId, q) => queries.topSellers(trx, tenantId, q));
   /** `data`: `ReturnsDay[]`: cancellations and refunds per day and kind. */
   analytics('returns', schemas.returnsQuery, (trx, tenantId, q) => queries.cancellationsAndRefunds(trx, tenantId, q));
   /** `data`: `WalletFlowDay[]`: wallet money per day and flow. */
   analytics('wallet-flows', schemas.walletFlowsQuery, (trx, tenantId, q) => queries.walletFlows(trx, tenantId, q));
+  /** `data`: `WalletFreezeDay[]`: wallets frozen and unfrozen per day. */
+  analytics('wallet-freezes', schemas.walletFreezesQuery, (trx, tenantId, q) => queries.walletFreezes(trx, tenantId, q));
   /** `data`: `PaymentOutcomeDay[]`: external payments captured and declined per day and method. */
   analytics('payments', schemas.paymentsQuery, (trx, tenantId, q) => queries.paymentOutcomes(trx, tenantId, q));
   /** `data`: `CouponDay[]`: coupon redemptions held, released and net per day and campaign, with their discounts. */

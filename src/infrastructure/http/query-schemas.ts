@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOP_SELLER_RANKINGS } from '../../application/queries/analytics-queries.js';
 import { CATALOGUE_SORTS } from '../../application/queries/catalogue-queries.js';
 import { PAYMENT_OUTCOMES } from '../../projections/index.js';
 import { day, id, position, queryInt, text } from './validation.js';
@@ -83,11 +84,15 @@ export const analyticsCategoriesQuery = z
 /** `GET /queries/analytics/products`: `from?`, `to?`, `sku?`, `limit`, `offset`, `position?`. */
 export const analyticsProductsQuery = z.strictObject({ ...period, sku: id.optional(), ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
 
-/** `GET /queries/analytics/top-sellers`: `from?`, `to?`, `by` (`units` default, or `gmv`), `category?`, `currency?`, `limit` (default 10), `offset`, `position?`. */
+/**
+ * `GET /queries/analytics/top-sellers`: `from?`, `to?`, `by` (`units` default, `gmv`, or
+ * `net-units`: units − cancelled − returned in the period), `category?`, `currency?`,
+ * `limit` (default 10), `offset`, `position?`.
+ */
 export const topSellersQuery = z
   .strictObject({
     ...period,
-    by: z.enum(['units', 'gmv']).default('units'),
+    by: z.enum(TOP_SELLER_RANKINGS).default('units'),
     category: text(200).optional(),
     currency: currencyCode.optional(),
     limit: queryInt(1, 500).default(10),
@@ -101,6 +106,9 @@ export const returnsQuery = z.strictObject({ ...period, kind: text(50).optional(
 
 /** `GET /queries/analytics/wallet-flows`: `from?`, `to?`, `flow?` (`top-up`, `payment`, `refund`, `top-up-requested`, `withdrawal-rejected`, …: `WALLET_FLOWS`), `limit`, `offset`, `position?`. */
 export const walletFlowsQuery = z.strictObject({ ...period, flow: text(50).optional(), ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
+
+/** `GET /queries/analytics/wallet-freezes`: `from?`, `to?`, `limit`, `offset`, `position?`. */
+export const walletFreezesQuery = z.strictObject({ ...period, ...page, position: position.optional() }).refine(fromNotAfterTo, periodRefine);
 
 /** `GET /queries/analytics/payments`: `from?`, `to?`, `outcome?` (`captured`, `declined`), `method?` (`card`, `bank-transfer`, `boleto`), `currency?`, `limit`, `offset`, `position?`. */
 export const paymentsQuery = z
