@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './catalogue-projection.js';
-import { int, list, localDay, localHour, moneyOf, optStr, str, type Projection } from './projection.js';
+import { int, list, localDay, localHour, moneyOf, optStr, str, type ApplyContext, type Projection } from './projection.js';
 import { addToCounters, columns, insertRows, selectByKeys, writeKnownRows, type Executor } from './sql.js';
 
 const K = '\u0000';
@@ -229,7 +229,57 @@ const STOCK_ALERTS: Readonly<Record<string, (d: Record<string, unknown>) => Stoc
 const STOCK = new Set([...Object.keys(STOCK_MOVES), 'StockThresholdSet', ...Object.keys(STOCK_ALERTS)]);
 const BASKET = new Set(['BasketOpened', 'BasketCheckedOut', 'BasketReopened', 'BasketAbandoned', 'BasketAssigned', 'BasketMerged']);
 
-async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<void> {
+/**
+ * Rows analytics keeps in a rebuild's memo (`ApplyContext`): orders, stock and baskets as
+ * its earlier batches wrote them, so a later batch reads back only those it no longer
+ * holds. Each map keeps the `MEMO_LIMIT` most recently touched rows.
+ */
+interface AnalyticsMemo {
+  readonly orders: Map<string, OrderMemo>;
+  readonly stock: Map<string, StockMemo>;
+  readonly baskets: Map<string, BasketMemo>;
+}
+
+/**
+ * Most rows of each kind an `AnalyticsMemo` keeps (older ones are read from the tables
+ * again when an event needs them): a few hundred bytes each, an order with its lines more.
+ */
+export const MEMO_LIMIT = 100_000;
+
+function analyticsMemo(context: ApplyContext | undefined): AnalyticsMemo | undefined {
+  const memo = context?.memo;
+  if (!memo) return undefined;
+  let kept = memo.get('analytics') as AnalyticsMemo | undefined;
+  if (!kept) memo.set('analytics', (kept = { orders: new Map(), stock: new Map(), baskets: new Map() }));
+  return kept;
+}
+
+/** The rows of `keys` that `kept` holds, and the others loaded by `load` (one query per table). */
+async function recall<Key, Row>(keys: Map<string, Key>, kept: Map<string, Row> | undefined, load: (missing: Key[]) => Promise<Map<string, Row>>): Promise<Map<string, Row>> {
+  const found = new Map<string, Row>();
+  const missing: Key[] = [];
+  for (const [k, key] of keys) {
+    const row = kept?.get(k);
+    if (row) found.set(k, row);
+    else missing.push(key);
+  }
+  for (const [k, row] of await load(missing)) found.set(k, row);
+  return found;
+}
+
+/** Puts the touched rows at the young end of `kept` and drops its oldest beyond `MEMO_LIMIT`. */
+function remember<Row>(kept: Map<string, Row>, touched: Iterable<string>, rows: Map<string, Row>): void {
+  for (const k of touched) {
+    kept.delete(k);
+    kept.set(k, rows.get(k)!);
+  }
+  for (const k of kept.keys()) {
+    if (kept.size <= MEMO_LIMIT) break;
+    kept.delete(k);
+  }
+}
+
+async function apply(db: Executor, events: readonly RecordedEvent[], context?: ApplyContext): Promise<void> {
   const hourly = new Counters(6);
   const products = new Counters(8);
   const returns = new Counters(2);
@@ -239,7 +289,8 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
   const coupons = new Counters(4);
   const basketDaily = new Counters(3);
 
-  // Rows of earlier batches this batch needs: load them all first, in one query per table.
+  // Rows of earlier batches this batch needs: from the rebuild's memo, the rest loaded
+  // first, in one query per table.
   const orderKeys = new Map<string, [string, string]>();
   const stockKeys = new Map<string, [string, string, string]>();
   const basketKeys = new Map<string, [string, string]>();
@@ -249,9 +300,10 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
     else if (STOCK.has(e.type)) stockKeys.set([t, str(e.data, 'sku'), str(e.data, 'warehouseId')].join(K), [t, str(e.data, 'sku'), str(e.data, 'warehouseId')]);
     else if (BASKET.has(e.type) && e.type !== 'BasketOpened') basketKeys.set(t + K + str(e.data, 'basketId'), [t, str(e.data, 'basketId')]);
   }
-  const orders = await loadOrders(db, [...orderKeys.values()]);
-  const stock = await loadStock(db, [...stockKeys.values()]);
-  const baskets = await loadBaskets(db, [...basketKeys.values()]);
+  const memo = analyticsMemo(context);
+  const orders = await recall(orderKeys, memo?.orders, (keys) => loadOrders(db, keys));
+  const stock = await recall(stockKeys, memo?.stock, (keys) => loadStock(db, keys));
+  const baskets = await recall(basketKeys, memo?.baskets, (keys) => loadBaskets(db, keys));
   // What is stored already (the rest of what the batch touches is new), per table: keys of different tables may be equal.
   const stored = { orders: new Set(orders.keys()), stock: new Set(stock.keys()), baskets: new Set(baskets.keys()) };
   const touchedOrders = new Set<string>();
@@ -444,6 +496,12 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
     columns(['customer_id', 'text'], ['currency', 'text'], ['opened_at', 'timestamptz'], ['opened_day', 'date'], ['status', 'text'], ['closed_at', 'timestamptz']),
     ...split(touchedBaskets, baskets, stored.baskets, (b) => [b.tenant, b.basketId, b.customerId, b.currency, b.openedAt, b.openedDay, b.status, b.closedAt]),
   );
+  if (memo) {
+    for (const k of touchedOrders) orders.get(k)!.isNew = false; // written: the next batch updates it
+    remember(memo.orders, touchedOrders, orders);
+    remember(memo.stock, touchedStock, stock);
+    remember(memo.baskets, touchedBaskets, baskets);
+  }
 }
 
 const iso = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString());

@@ -38,9 +38,24 @@ export interface Projection {
   /** Creates the tables in the current schema (with the indexes `apply` needs). */
   setup(db: Executor): Promise<void>;
   /** Applies a batch of events (in `$all` order) to the read model. */
-  apply(db: Executor, events: readonly RecordedEvent[]): Promise<void>;
+  apply(db: Executor, events: readonly RecordedEvent[], context?: ApplyContext): Promise<void>;
 }
 
+/**
+ * What a rebuild lends `apply` for the length of its catch-up.
+ *
+ * `memo` is a map the projection may keep rows in from one batch to the next instead of
+ * reading back what it wrote itself. That is sound because a build being rebuilt has one
+ * writer (the rebuild holding its build lock; see rebuild.ts), and the runtime empties
+ * the map whenever a transaction of that build fails: it may then hold rows that were
+ * rolled back. A projection must treat an absent key as "read it from the table" (the map
+ * starts empty, also when a killed rebuild resumes) and may drop keys to bound memory;
+ * its rows must come out the same with the memo as without it. The live projector lends none: other instances may write the live build between its
+ * batches.
+ */
+export interface ApplyContext {
+  readonly memo?: Map<string, unknown>;
+}
 
 /** The local calendar day of a business time `YYYY-MM-DDTHH:mm:ss(.sss)±hh:mm`: its first ten characters. */
 export function localDay(occurredAt: string): string {

@@ -55,9 +55,10 @@ const lockKey = (name: string) => `projection-build:${name}`;
  *    keep using the live build: reads only the event types the projections handle (a
  *    server-side filter), reads the next batch (in pages of `PAGE`) while the current one
  *    is applied, and applies a batch to each build in a transaction of its own,
- *    concurrently; each such transaction writes rows and moves that build's checkpoint,
- *    so a SIGKILL loses at most the batches in flight and a rerun resumes at the
- *    checkpoints; then creates the builds' query indexes (`Projection.indexes`);
+ *    concurrently, lending it the build's memo (`ApplyContext`, emptied when one of its
+ *    transactions fails); each such transaction writes rows and moves that build's
+ *    checkpoint, so a SIGKILL loses at most the batches in flight and a rerun resumes at
+ *    the checkpoints; then creates the builds' query indexes (`Projection.indexes`);
  * 4. switches in one transaction: locks the registry rows (waiting for live batches in
  *    flight), applies what arrived meanwhile reading every event (so the checkpoints end
  *    at the head of `$all`, past events of other types), makes the builds live and points
@@ -104,8 +105,10 @@ export async function rebuild(db: AnyDb, store: EventStore, projections: readonl
               onProgress({ done, total });
             });
       counting.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      // Each build's memo (see ApplyContext) for the whole catch-up.
+      const memos = targets.map(() => new Map<string, unknown>());
       for (;;) {
-        const batch = await buildPages(db, filtered, targets, limits, (n) => {
+        const batch = await buildPages(db, filtered, targets, memos, limits, (n) => {
           done += n;
           total = Math.max(total, done);
           options.onProgress?.({ done, total });
@@ -200,7 +203,14 @@ async function prepareBuild(db: AnyDb, p: Projection, options: RebuildOptions): 
  * checkpoint conditionally on the one it read.
  * @returns events read (0: every build caught up)
  */
-async function buildPages(db: AnyDb, source: EventSource, targets: readonly Target[], limits: BatchLimits, onPage: (events: number) => void): Promise<number> {
+async function buildPages(
+  db: AnyDb,
+  source: EventSource,
+  targets: readonly Target[],
+  memos: readonly Map<string, unknown>[],
+  limits: BatchLimits,
+  onPage: (events: number) => void,
+): Promise<number> {
   const checkpoints = await Promise.all(targets.map((t) => buildCheckpoint(db as Executor, t.schema)));
   const cursor = checkpoints.reduce((min, p) => (comparePositions(p, min) < 0 ? p : min));
   let next: Promise<Awaited<ReturnType<EventSource>>> = readBatch(source, cursor, limits.batchSize);
@@ -217,22 +227,28 @@ async function buildPages(db: AnyDb, source: EventSource, targets: readonly Targ
           const after = checkpoints[i]!;
           if (comparePositions(after, last) >= 0) return;
           const events = page.filter((e) => target.projection.eventTypes.has(e.type) && comparePositions(e.position, after) > 0);
-          await db.transaction().execute(async (trx) => {
-            // Rows and checkpoint still commit together; a crash may only lose the last pages'
-            // commits, which the resumed rebuild applies again. The switch commits durably.
-            await sql`set local synchronous_commit = off`.execute(trx);
-            if (events.length > 0) {
-              await useSchema(trx, target.schema);
-              try {
-                await target.projection.apply(trx, events);
-              } catch (error) {
-                throw new BatchApplyError(target, events, error);
+          const memo = memos[i]!;
+          try {
+            await db.transaction().execute(async (trx) => {
+              // Rows and checkpoint still commit together; a crash may only lose the last pages'
+              // commits, which the resumed rebuild applies again. The switch commits durably.
+              await sql`set local synchronous_commit = off`.execute(trx);
+              if (events.length > 0) {
+                await useSchema(trx, target.schema);
+                try {
+                  await target.projection.apply(trx, events, { memo });
+                } catch (error) {
+                  throw new BatchApplyError(target, events, error);
+                }
               }
-            }
-            if (!(await moveCheckpoint(trx, target.schema, after, last))) {
-              throw new CheckpointMovedError(`checkpoint of ${target.schema} moved past ${formatPosition(after)} under this rebuild`);
-            }
-          });
+              if (!(await moveCheckpoint(trx, target.schema, after, last))) {
+                throw new CheckpointMovedError(`checkpoint of ${target.schema} moved past ${formatPosition(after)} under this rebuild`);
+              }
+            });
+          } catch (error) {
+            memo.clear(); // it may hold what was just rolled back
+            throw error;
+          }
           checkpoints[i] = last;
         }),
       );
