@@ -3,7 +3,7 @@ import pRetry from 'p-retry';
 import type { Decider, DomainCommand, DomainEvent } from '../domain/shared/index.js';
 import { fold } from '../domain/shared/index.js';
 import type { CommandContext } from './command-context.js';
-import { DuplicateEventIdError, WrongExpectedRevisionError, type EventStore, type NewEvent, type Position, type RecordedEvent } from './ports/event-store.js';
+import { DuplicateEventIdError, WrongExpectedRevisionError, type AppendResult, type EventStore, type NewEvent, type Position, type RecordedEvent } from './ports/event-store.js';
 
 /** What handling a command did to its stream. */
 export interface CommandResult<E> {
@@ -30,9 +30,26 @@ export interface CommandHandlerOptions {
   readonly retries?: number;
   /**
    * Most streams kept folded in memory, least recently used dropped first (default 10,000;
-   * 0 turns the cache off). See `CommandHandler`.
+   * 0 turns the cache off, `Infinity` never drops one). See `CommandHandler`.
    */
   readonly cachedStreams?: number;
+  /**
+   * This process is the only writer of the streams it handles (e.g. a bulk import into its
+   * own tenant), so a cached state is trusted without reading newer events: `load` and a
+   * command on a cached stream cost no read, a command one round trip (its append).
+   * Every append still expects the revision its decision was taken on, so a write by
+   * anyone else is never overwritten: the append fails with `WrongExpectedRevisionError`,
+   * the stream's cache entry is dropped (as after any failed append, whose outcome may be
+   * unknown), and the command is retried as usual on the stream read afresh (with
+   * `retries: 0` or a pinned `expectedRevision`, the error reaches the caller, and the
+   * next command reads afresh).
+   * What is still read without trusting the cache: a rejection, a no-op or a reused event
+   * id is confirmed on the whole stream (idempotency, see `CommandHandler`), and a pinned
+   * `expectedRevision` that differs from the cached revision is checked against the
+   * stream read afresh. What is not seen: a `load` returns the cached state even when
+   * another writer moved the stream. Default `false`.
+   */
+  readonly soleWriter?: boolean;
 }
 
 /** Per-call options of `CommandHandler.handle`. */
@@ -54,10 +71,12 @@ interface CachedStream {
 /** A stream as one attempt read it: folded, and the events this read returned. */
 interface ReadStream<S> {
   readonly loaded: LoadedStream<S>;
-  /** The events read: the whole stream, or only those after the cached revision. */
+  /** The events read: the whole stream, only those after the cached revision, or none (trusted cache). */
   readonly recorded: readonly RecordedEvent[];
   /** Whether `recorded` is the whole stream. */
   readonly whole: boolean;
+  /** Whether `loaded` is the cached state taken as is, without reading the store (`soleWriter`). */
+  readonly trusted: boolean;
 }
 
 /**
@@ -78,27 +97,58 @@ interface ReadStream<S> {
  * the same command is found (idempotency, below). Caveat: a stream soft-deleted or
  * truncated (`truncateBefore`, `maxCount`, `maxAge`) while cached keeps its older events
  * in the cached state; the application never does either to an aggregate's stream.
+ *
+ * Sole writer (`soleWriter`): a cached state is trusted without reading newer events;
+ * see `CommandHandlerOptions.soleWriter` for what is still checked.
  */
 export class CommandHandler {
   private readonly retries: number;
   private readonly capacity: number;
+  private readonly soleWriter: boolean;
   private readonly cache = new Map<string, CachedStream>();
+  private appended = 0;
 
+  /** @param store where streams are read and appended */
   constructor(private readonly store: EventStore, options: CommandHandlerOptions = {}) {
     this.retries = options.retries ?? 5;
     this.capacity = options.cachedStreams ?? 10_000;
+    this.soleWriter = options.soleWriter ?? false;
   }
 
-  /** Reads and folds a stream (from the cached state when there is one: only newer events are read). */
+  /** Events appended through this handler so far (a repeated command answered with its original result adds none). */
+  get eventsAppended(): number {
+    return this.appended;
+  }
+
+  /**
+   * Reads and folds a stream (from the cached state when there is one: only newer events
+   * are read; none with `soleWriter`).
+   */
   async load<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string): Promise<LoadedStream<S>> {
     return (await this.read(decider, streamId, false)).loaded;
   }
 
-  /** Reads a stream, from its cached revision unless `whole` or not cached, and caches the result. */
+  /**
+   * Drops a stream's folded state from the cache (no-op when it is not cached): the next
+   * command or `load` on it reads it whole. For a caller done with a stream (it frees the
+   * memory at once instead of when the LRU gets to it), or that knows another writer moved it.
+   */
+  forget(streamId: string): void {
+    this.cache.delete(streamId);
+  }
+
+  /**
+   * Reads a stream, from its cached revision unless `whole` or not cached, and caches the
+   * result. With `soleWriter` a cached state is returned as is, without reading.
+   */
   private async read<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, whole: boolean): Promise<ReadStream<S>> {
     const cached = whole ? undefined : this.cache.get(streamId);
     if (cached?.decider === decider) {
       const base = cached.loaded as LoadedStream<S>;
+      if (this.soleWriter) {
+        this.remember(decider, streamId, base); // most recently used
+        return { loaded: base, recorded: [], whole: false, trusted: true };
+      }
       const recorded = await this.store.readStream(streamId, { fromRevision: base.revision + 1n });
       const loaded = recorded.length === 0 ? base : {
         state: recorded.reduce((state, e) => decider.evolve(state, toDomainEvent<E>(e)), base.state),
@@ -106,7 +156,7 @@ export class CommandHandler {
         lastPosition: recorded.at(-1)!.position,
       };
       this.remember(decider, streamId, loaded);
-      return { loaded, recorded, whole: false };
+      return { loaded, recorded, whole: false, trusted: false };
     }
     const recorded = await this.store.readStream(streamId);
     const loaded: LoadedStream<S> = {
@@ -115,7 +165,7 @@ export class CommandHandler {
       lastPosition: recorded.at(-1)?.position,
     };
     this.remember(decider, streamId, loaded);
-    return { loaded, recorded, whole: true };
+    return { loaded, recorded, whole: true, trusted: false };
   }
 
   /** Caches a folded stream unless a newer one is cached already; drops the least recently used beyond capacity. */
@@ -138,7 +188,9 @@ export class CommandHandler {
    * idempotent appends), which covers concurrent repeats. Consequently one command id
    * appends at most once to a given stream: use `followUp` for further steps.
    * @throws DomainError when the decider rejects the command (nothing appended)
-   * @throws WrongExpectedRevisionError when conflicts persist past the retries
+   * @throws WrongExpectedRevisionError when conflicts persist past the retries, or at once
+   *   when `options.expectedRevision` does not hold
+   * @throws DuplicateEventIdError when an event id stays reused past the retries
    */
   async handle<C extends DomainCommand, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
@@ -150,10 +202,12 @@ export class CommandHandler {
     const pinned = options.expectedRevision;
     const firstId = commandEventId(context.commandId, streamId, 0);
     const attempt = async (whole: boolean): Promise<CommandResult<E>> => {
-      const { loaded, recorded, whole: wholeRead } = await this.read(decider, streamId, whole);
+      const { loaded, recorded, whole: wholeRead, trusted } = await this.read(decider, streamId, whole);
       const earlier = originalResult<E>(recorded, firstId, context.commandId, streamId);
       if (earlier) return earlier;
       if (pinned !== undefined && loaded.revision !== pinned) {
+        // A trusted (sole-writer) cache may be behind the revision the caller saw: ask the store.
+        if (trusted) return attempt(true);
         throw new WrongExpectedRevisionError(streamId, pinned < 0n ? 'no-stream' : pinned, loaded.revision < 0n ? 'no-stream' : loaded.revision);
       }
       let events: readonly E[];
@@ -168,9 +222,17 @@ export class CommandHandler {
         if (!wholeRead) return attempt(true);
         return { streamId, revision: loaded.revision, position: loaded.lastPosition, events };
       }
-      const result = await this.store.appendToStream(streamId, toNewEvents(events, context, streamId), {
-        expectedRevision: loaded.revision < 0n ? 'no-stream' : loaded.revision,
-      });
+      let result: AppendResult;
+      try {
+        result = await this.store.appendToStream(streamId, toNewEvents(events, context, streamId), {
+          expectedRevision: loaded.revision < 0n ? 'no-stream' : loaded.revision,
+        });
+      } catch (error) {
+        // Sole writer: the cached state is wrong (another writer) or its outcome unknown.
+        if (this.soleWriter) this.forget(streamId);
+        throw error;
+      }
+      this.appended += events.length;
       this.remember(decider, streamId, {
         state: events.reduce((state, e) => decider.evolve(state, e), loaded.state),
         revision: result.nextExpectedRevision,

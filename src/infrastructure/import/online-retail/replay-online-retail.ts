@@ -1,4 +1,5 @@
 import type { CommandContext } from '../../../application/command-context.js';
+import type { CommandHandler } from '../../../application/command-handler.js';
 import * as commerce from '../../../application/commerce/index.js';
 import { basketDecider, basketItem } from '../../../domain/basket/index.js';
 import { orderDecider } from '../../../domain/order/index.js';
@@ -6,7 +7,6 @@ import { productDecider } from '../../../domain/product/index.js';
 import { DomainError, type Money } from '../../../domain/shared/index.js';
 import { availableStock, stockDecider } from '../../../domain/stock/index.js';
 import { KeyedScheduler } from '../keyed-scheduler.js';
-import type { CachingCommandHandler } from './caching-handler.js';
 import { ONLINE_RETAIL_CURRENCY, type RetailDataset, type RetailInvoice, type RetailProblem } from './read-online-retail.js';
 
 /** The one warehouse of the retailer. */
@@ -95,8 +95,10 @@ const month = (at: string) => at.slice(0, 7);
  * an invoice's checkout and a return by the invoice and each SKU's stock, so every stream receives its
  * events in the order of a sequential run. Re-running skips what is done (state checks),
  * so an interrupted import resumes.
+ * @param handler best a sole writer of the tenant (`CachingCommandHandler`): the replay
+ *   loads streams as often as it commands them, and `forget`s those of finished invoices
  */
-export async function replayOnlineRetail(handler: CachingCommandHandler, dataset: RetailDataset, options: RetailReplayOptions): Promise<RetailReplayResult> {
+export async function replayOnlineRetail(handler: CommandHandler, dataset: RetailDataset, options: RetailReplayOptions): Promise<RetailReplayResult> {
   const tenantId = options.tenantId;
   const notes: RetailProblem[] = [];
   const failed: RetailProblem[] = [];
