@@ -26,6 +26,11 @@ export interface Harness {
   command(token: string, path: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** GET `/queries/<path>` with a bearer token. */
   query(token: string, path: string): Promise<LightMyRequestResponse>;
+  /**
+   * Stops everything, in order: the server (no new requests, in-flight ones finish), the
+   * projectors, the store (its LISTEN connection), then drops the database (also when a
+   * step before failed; that step's error is rethrown).
+   */
   close(): Promise<void>;
 }
 
@@ -80,9 +85,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       }),
     query: (token, path) => inject({ method: 'GET', url: `/queries/${path}`, headers: { authorization: `Bearer ${token}` } }),
     async close() {
-      await Promise.all(projectors.map((p) => p.stop()));
-      await server.close();
-      await database.drop();
+      try {
+        await server.close();
+        await Promise.all(projectors.map((p) => p.stop()));
+        await store.close();
+      } finally {
+        await database.drop();
+      }
     },
   };
 }
