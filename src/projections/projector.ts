@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
-import { comparePositions, latestPosition, START, waitForEvent, type EventStore, type Position } from '../application/ports/event-store.js';
+import { comparePositions, EventStoreClosedError, latestPosition, START, waitForEvent, type EventStore, type Position } from '../application/ports/event-store.js';
 import { applyBatch, BatchApplyError, CheckpointMovedError, findPoison, isTransient, ProjectionFailedError, type BatchLimits } from './batch.js';
 import { readAllSource, type EventSource } from './event-source.js';
 import type { Projection } from './projection.js';
@@ -220,6 +220,8 @@ export class Projector {
                 seen = (await waitForEvent(this.store, after, this.idleMs, abort.signal))?.position ?? seen;
               }
             } catch (error) {
+              // A store closed under a running projector (the service closes projectors first) ends the loop quietly.
+              if (error instanceof EventStoreClosedError) break;
               this.options.onError?.(error, this.projection.name, await this.checkpoint().catch(() => START));
               if (error instanceof ProjectionFailedError) break;
               if (!(error instanceof CheckpointMovedError)) await pause(this.retryMs, abort.signal);

@@ -1,12 +1,14 @@
 /**
  * `waitForEvent` over the PostgreSQL store: returns the next readable event after a
  * position at once when there is one, wakes on an append's NOTIFY long before its
- * timeout, and returns `undefined` on timeout or abort. Deadlines are generous (10 s
- * against a 60 s timeout): they fail only if the wait merely times out.
+ * timeout, and returns `undefined` on timeout or abort; once the store is closed, a wait
+ * settles at once (rejects with `EventStoreClosedError` when started after the close).
+ * Deadlines are generous (10 s against a 60 s timeout): they fail only if the wait
+ * merely times out.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { waitForEvent, type Position, type RecordedEvent } from '../../src/application/ports/event-store.js';
+import { EventStoreClosedError, waitForEvent, type Position, type RecordedEvent } from '../../src/application/ports/event-store.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.js';
 import { newEvent } from '../contract/event-store.contract.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -66,5 +68,21 @@ describe('waitForEvent (PostgreSQL)', { timeout: 60_000 }, () => {
     abort.abort();
     assert.equal(await within(waiting, DEADLINE_MS), undefined);
     assert.equal(await waitForEvent(store, { commit: 0n, prepare: 0n }, LONG_MS, abort.signal), undefined, 'an aborted signal does not wait');
+  });
+
+  it('given a closed store, when a wait starts, then it rejects with EventStoreClosedError at once instead of re-reading until its timeout', async () => {
+    const closed = new PostgresEventStore(database.pool);
+    assert.ok(await waitForEvent(closed, { commit: 0n, prepare: 0n }, LONG_MS), 'used before the close (its LISTEN connection is open)');
+    await closed.close();
+    await assert.rejects(within(waitForEvent(closed, last, LONG_MS), DEADLINE_MS), EventStoreClosedError);
+    await assert.rejects(within(waitForEvent(closed, { commit: 0n, prepare: 0n }, LONG_MS), DEADLINE_MS), EventStoreClosedError, 'even with an event to return');
+  });
+
+  it('given a wait in progress, when the store closes, then it returns undefined at once', async () => {
+    const closing = new PostgresEventStore(database.pool);
+    const waiting = waitForEvent(closing, last, LONG_MS);
+    await sleep(200); // let it go live
+    await closing.close();
+    assert.equal(await within(waiting, DEADLINE_MS), undefined);
   });
 });

@@ -233,10 +233,16 @@ export interface AllSubscription extends AsyncIterable<RecordedEvent> {
  * No wake-up is lost: the subscription starts listening before it looks after `after`,
  * so an append committing in between is either read or signalled. For loops that read
  * in their own way (transactional `readAll` batches) and only need to sleep while idle.
+ *
+ * After `store.close()` it settles at once: a wait started after the close rejects with
+ * `EventStoreClosedError` (so a loop that waits again and again ends, or backs off,
+ * instead of spinning on a store that can no longer signal); a wait in progress when
+ * the store closes returns `undefined`, as its subscription is ended.
  * @param timeoutMs longest wait, in ms (the caller's fallback re-check)
  * @param signal ends the wait early; the subscription is closed before this returns
  * @returns the first such event, or `undefined` on timeout or abort
- * @throws the subscription's error (e.g. the store is unreachable or closed)
+ * @throws EventStoreClosedError when the store was closed before the wait started
+ * @throws the subscription's other errors (e.g. the store is unreachable)
  */
 export async function waitForEvent(store: EventStore, after: Position, timeoutMs: number, signal?: AbortSignal): Promise<RecordedEvent | undefined> {
   if (signal?.aborted) return undefined;
@@ -275,6 +281,17 @@ export class WrongExpectedRevisionError extends Error {
     readonly actual: bigint | 'no-stream',
   ) {
     super(`wrong expected revision on ${streamId}: expected ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/**
+ * Thrown by a subscription of a store that was closed (`EventStore.close()`): iterating
+ * one opened after the close (and so `waitForEvent`) ends with it at once.
+ */
+export class EventStoreClosedError extends Error {
+  override readonly name = 'EventStoreClosedError';
+  constructor() {
+    super('the event store is closed');
   }
 }
 
@@ -330,7 +347,10 @@ export interface EventStore {
    * event: an event that commits later is never placed before one already returned.
    */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
-  /** Catch-up then live subscription to `$all` (see `AllSubscription`). */
+  /**
+   * Catch-up then live subscription to `$all` (see `AllSubscription`). Opened after
+   * `close()`, its iteration ends at once with `EventStoreClosedError`.
+   */
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
   /** @throws StreamDeletedError when the stream is tombstoned */
   getStreamMetadata(streamId: string): Promise<StreamMetadataResult>;
@@ -354,7 +374,11 @@ export interface EventStore {
    * @throws WrongExpectedRevisionError, StreamDeletedError (already tombstoned)
    */
   tombstoneStream(streamId: string, options?: DeleteStreamOptions): Promise<void>;
-  /** Releases the adapter's own connections (listeners, clients); not a pool passed in. */
+  /**
+   * Releases the adapter's own connections (listeners, clients); not a pool passed in.
+   * Open subscriptions end (a pending `next()` resolves `done`); subscriptions opened
+   * afterwards fail with `EventStoreClosedError`. Closing again does nothing.
+   */
   close(): Promise<void>;
 }
 

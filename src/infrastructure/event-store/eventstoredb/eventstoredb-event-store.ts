@@ -11,6 +11,7 @@ import {
 } from '@eventstore/db-client';
 import type { Logger } from 'pino';
 import {
+  EventStoreClosedError,
   START,
   WrongExpectedRevisionError,
   comparePositions,
@@ -65,6 +66,7 @@ export interface EventStoreDbOptions {
 export class EventStoreDbEventStore implements EventStore {
   private readonly upcasters: Upcasters;
   private readonly subscriptions = new Set<AllSubscription>();
+  private closed = false;
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -148,11 +150,14 @@ export class EventStoreDbEventStore implements EventStore {
   /** @inheritdoc */
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
     const subscription = new EsdbAllSubscription(
-      (after, onCheckpoint) =>
-        this.client.subscribeToAll(
+      (after, onCheckpoint) => {
+        // Not on a disposed client: the iteration ends with this error.
+        if (this.closed) throw new EventStoreClosedError();
+        return this.client.subscribeToAll(
           { fromPosition: toReadPosition(after), filter: toServerFilter(options.filter, onCheckpoint) },
           { highWaterMark: options.pageSize ?? 500 },
-        ),
+        );
+      },
       this.upcasters,
       options,
       this.options.logger,
@@ -223,8 +228,10 @@ export class EventStoreDbEventStore implements EventStore {
     return last.revision;
   }
 
-  /** Ends subscriptions and disposes of the client. */
+  /** Ends subscriptions and disposes of the client (once: closing again does nothing). */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     await this.client.dispose();
   }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { EventStoreClosedError } from '../../../application/ports/event-store.js';
 
 /** The channel `append_events` notifies (migration 0003) after each append commits. */
 export const APPEND_CHANNEL = 'event_store_appended';
@@ -32,10 +33,11 @@ export class AppendNotifier {
   /**
    * Connects and `LISTEN`s if not already. Call before reading, so that an append
    * committing after the read is always noticed.
+   * @throws EventStoreClosedError after `close()`
    * @throws Error when the connection fails (the caller retries; nothing is lost, readers poll slowly meanwhile)
    */
   async listen(): Promise<void> {
-    if (this.closed) throw new Error('the event store is closed');
+    if (this.closed) throw new EventStoreClosedError();
     if (this.client) return;
     this.connecting ??= this.open().finally(() => (this.connecting = undefined));
     return this.connecting;

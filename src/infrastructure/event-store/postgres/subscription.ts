@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import {
+  EventStoreClosedError,
   START,
   comparePositions,
   type AllFilter,
@@ -48,7 +49,8 @@ const DEFAULT_TIMINGS: SubscriptionTimings = { idlePollMs: 5000, heldBackMinMs: 
  * warns); otherwise it sleeps until `append_events`' `NOTIFY` arrives (or a slow fallback
  * poll): no query runs while nothing is appended. LISTEN connection errors degrade to
  * that slow poll; a failing read ends the iteration with the error (resubscribe from your
- * checkpoint).
+ * checkpoint), and so does the store's `close()` for a subscription it did not end
+ * itself (one opened after the close): `EventStoreClosedError`, before any read.
  */
 export class PostgresAllSubscription implements AllSubscription {
   private readonly abort = new AbortController();
@@ -117,12 +119,16 @@ export class PostgresAllSubscription implements AllSubscription {
     }
   }
 
-  /** Makes sure the LISTEN connection is up; returns the notification sequence to wait from. */
+  /**
+   * Makes sure the LISTEN connection is up; returns the notification sequence to wait from.
+   * @throws EventStoreClosedError when the store is closed (nothing could wake a wait)
+   */
   private async listen(): Promise<number> {
     const { notifier, logger } = this.source;
     try {
       await notifier.listen();
     } catch (error) {
+      if (error instanceof EventStoreClosedError) throw error;
       logger?.warn({ err: error }, 'event store: cannot LISTEN for appends; subscriptions poll slowly until it works');
     }
     return notifier.sequence;
