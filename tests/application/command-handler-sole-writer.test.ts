@@ -8,44 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CommandHandler } from '../../src/application/command-handler.js';
-import type { CommandContext } from '../../src/application/command-context.js';
-import { WrongExpectedRevisionError, type ReadStreamOptions } from '../../src/application/ports/event-store.js';
-import type { Decider } from '../../src/domain/shared/index.js';
-import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.js';
+import { WrongExpectedRevisionError } from '../../src/application/ports/event-store.js';
 import { CachingCommandHandler } from '../../src/infrastructure/import/online-retail/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-
-type Debit = { type: 'Debit'; data: { amount: number } };
-type Debited = { type: 'Debited'; data: { amount: number; balance: number } };
-
-/** A wallet that starts with 100 and may not go below 0. */
-const wallet: Decider<Debit, Debited, { balance: number }> = {
-  initialState: { balance: 100 },
-  evolve: (_state, event) => ({ balance: event.data.balance }),
-  decide: (command, state) => {
-    if (state.balance < command.data.amount) throw new Error(`insufficient funds: ${state.balance} left`);
-    return [{ type: 'Debited', data: { amount: command.data.amount, balance: state.balance - command.data.amount } }];
-  },
-};
-
-const debit = (amount: number): Debit => ({ type: 'Debit', data: { amount } });
-
-const context = (commandId: string): CommandContext => ({
-  tenantId: 'acme',
-  actor: 'user:test',
-  correlationId: commandId,
-  commandId,
-  occurredAt: '2024-01-01T10:00:00.000+03:00',
-});
-
-/** A store that records where each `readStream` started. */
-class CountingStore extends PostgresEventStore {
-  readonly reads: (bigint | undefined)[] = [];
-  override readStream(streamId: string, options?: ReadStreamOptions) {
-    this.reads.push(options?.fromRevision);
-    return super.readStream(streamId, options);
-  }
-}
+import { context, CountingStore, debit, wallet } from './fixtures/debit-wallet.js';
 
 describe('command handler: sole writer', () => {
   let database: TestDatabase;
