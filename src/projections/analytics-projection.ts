@@ -244,7 +244,7 @@ interface AnalyticsMemo {
  * Most rows of each kind an `AnalyticsMemo` keeps (older ones are read from the tables
  * again when an event needs them): a few hundred bytes each, an order with its lines more.
  */
-export const MEMO_LIMIT = 100_000;
+const MEMO_LIMIT = 100_000;
 
 function analyticsMemo(context: ApplyContext | undefined): AnalyticsMemo | undefined {
   const memo = context?.memo;
