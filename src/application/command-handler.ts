@@ -75,8 +75,6 @@ interface ReadStream<S> {
   readonly recorded: readonly RecordedEvent[];
   /** Whether `recorded` is the whole stream. */
   readonly whole: boolean;
-  /** Whether `loaded` is the cached state taken as is, without reading the store (`soleWriter`). */
-  readonly trusted: boolean;
 }
 
 /**
@@ -147,7 +145,7 @@ export class CommandHandler {
       const base = cached.loaded as LoadedStream<S>;
       if (this.soleWriter) {
         this.remember(decider, streamId, base); // most recently used
-        return { loaded: base, recorded: [], whole: false, trusted: true };
+        return { loaded: base, recorded: [], whole: false };
       }
       const recorded = await this.store.readStream(streamId, { fromRevision: base.revision + 1n });
       const loaded = recorded.length === 0 ? base : {
@@ -156,7 +154,7 @@ export class CommandHandler {
         lastPosition: recorded.at(-1)!.position,
       };
       this.remember(decider, streamId, loaded);
-      return { loaded, recorded, whole: false, trusted: false };
+      return { loaded, recorded, whole: false };
     }
     const recorded = await this.store.readStream(streamId);
     const loaded: LoadedStream<S> = {
@@ -165,7 +163,7 @@ export class CommandHandler {
       lastPosition: recorded.at(-1)?.position,
     };
     this.remember(decider, streamId, loaded);
-    return { loaded, recorded, whole: true, trusted: false };
+    return { loaded, recorded, whole: true };
   }
 
   /** Caches a folded stream unless a newer one is cached already; drops the least recently used beyond capacity. */
@@ -202,12 +200,14 @@ export class CommandHandler {
     const pinned = options.expectedRevision;
     const firstId = commandEventId(context.commandId, streamId, 0);
     const attempt = async (whole: boolean): Promise<CommandResult<E>> => {
-      const { loaded, recorded, whole: wholeRead, trusted } = await this.read(decider, streamId, whole);
+      const { loaded, recorded, whole: wholeRead } = await this.read(decider, streamId, whole);
       const earlier = originalResult<E>(recorded, firstId, context.commandId, streamId);
       if (earlier) return earlier;
       if (pinned !== undefined && loaded.revision !== pinned) {
-        // A trusted (sole-writer) cache may be behind the revision the caller saw: ask the store.
-        if (trusted) return attempt(true);
+        // Before refusing, look at the whole stream: the command may be a repeat whose original
+        // a concurrent call cached (only later events were read), and a trusted (sole-writer)
+        // cache may be behind the revision the caller saw.
+        if (!wholeRead) return attempt(true);
         throw new WrongExpectedRevisionError(streamId, pinned < 0n ? 'no-stream' : pinned, loaded.revision < 0n ? 'no-stream' : loaded.revision);
       }
       let events: readonly E[];

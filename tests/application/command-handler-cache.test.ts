@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CommandHandler } from '../../src/application/command-handler.js';
+import { WrongExpectedRevisionError } from '../../src/application/ports/event-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { context, CountingStore, wallet } from './fixtures/debit-wallet.js';
+import { context, CountingStore, debit, wallet } from './fixtures/debit-wallet.js';
 
 describe('command handler: stream cache', () => {
   let database: TestDatabase;
@@ -48,6 +49,18 @@ describe('command handler: stream cache', () => {
       [{ type: 'Debited', data: { amount: 10, balance: 20 } }],
     );
     assert.equal((await store.readStream('wallet-acme:old')).length, 2);
+  });
+
+  it('answers a repeat pinned to the revision the first attempt expected with its original result', async () => {
+    // As two concurrent checkouts with one command id: the first appends and caches the stream
+    // at the new revision; the repeat, pinned to the old one, is the same command, not a conflict.
+    const handler = new CommandHandler(store);
+    await handler.handle(wallet, 'wallet-acme:pinned', debit(5), context('pinned-0'));
+    const original = await handler.handle(wallet, 'wallet-acme:pinned', debit(30), context('pinned-1'), { expectedRevision: 0n });
+    assert.deepEqual(await handler.handle(wallet, 'wallet-acme:pinned', debit(30), context('pinned-1'), { expectedRevision: 0n }), original);
+    // Another command pinned to a stale revision is still refused.
+    await assert.rejects(handler.handle(wallet, 'wallet-acme:pinned', debit(1), context('pinned-2'), { expectedRevision: 0n }), WrongExpectedRevisionError);
+    assert.equal((await store.readStream('wallet-acme:pinned')).length, 2);
   });
 
   it('keeps at most cachedStreams streams (least recently used dropped)', async () => {
