@@ -147,7 +147,7 @@ export async function createBuild(trx: Executor, projection: Projection, options
   await sql`create schema ${sql.id(schema)}`.execute(trx);
   await useSchema(trx, schema);
   await projection.setup(trx);
-  if (options.indexes ?? true) await runIndexStatements(trx, projection);
+  if (options.indexes ?? true) await createIndexes(trx, projection, schema);
   await usePublic(trx);
   await sql`insert into public.projection_checkpoints (name, commit_id, prepare) values (${schema}, 0, 0)
     on conflict (name) do update set commit_id = 0, prepare = 0, updated_at = now()`.execute(trx);
@@ -155,13 +155,6 @@ export async function createBuild(trx: Executor, projection: Projection, options
 }
 
 const IDEMPOTENT_INDEX = /^\s*create\s+(?:unique\s+)?index\s+if\s+not\s+exists\s/i;
-
-async function runIndexStatements(trx: Executor, projection: Projection): Promise<void> {
-  for (const statement of projection.indexes ?? []) {
-    if (!IDEMPOTENT_INDEX.test(statement)) throw new Error(`index of projection ${projection.name} must be 'create [unique] index if not exists …': ${statement}`);
-    await sql.raw(statement).execute(trx);
-  }
-}
 
 /**
  * Creates the query indexes (`Projection.indexes`) of the build in `schema` that it
@@ -171,7 +164,10 @@ async function runIndexStatements(trx: Executor, projection: Projection): Promis
  */
 export async function createIndexes(trx: Executor, projection: Projection, schema: string): Promise<void> {
   await useSchema(trx, schema);
-  await runIndexStatements(trx, projection);
+  for (const statement of projection.indexes ?? []) {
+    if (!IDEMPOTENT_INDEX.test(statement)) throw new Error(`index of projection ${projection.name} must be 'create [unique] index if not exists …': ${statement}`);
+    await sql.raw(statement).execute(trx);
+  }
   await usePublic(trx);
 }
 
