@@ -41,8 +41,8 @@ describe('PostgreSQL subscriptions', () => {
     assert.equal(((await nextWithin(iterator, 2000)) as RecordedEvent).type, 'Before');
     const pending = nextWithin(iterator, 10_000);
     await sleep(300); // let it go idle
-    // Idle means 0 queries in 1.5 s. (Another test file's open transaction can hold the
-    // server's watermark for a moment, and then polling is right: measure up to 3 windows.)
+    // Idle means 0 queries in 1.5 s; up to 3 windows, so that a read still in flight on a
+    // slow machine when the first one opens does not decide it.
     let queries = -1;
     for (let window = 0; window < 3 && queries !== 0; window++) {
       const before = counted.count();
@@ -132,7 +132,7 @@ describe('PostgreSQL subscriptions', () => {
       for (let waited = 0; waited < 10_000 && !warned(); waited += 100) await sleep(100);
       assert.ok(warned(), `no warn line: ${lines.join('')}`);
       assert.equal(delivered, 'nothing', 'an event was delivered past an open transaction');
-      // Other test files share the server: a short transaction of theirs may briefly be the oldest.
+      // The store's own short transactions may briefly be the oldest of this database.
       let lag = await store.watermarkLag();
       for (let tries = 0; tries < 50 && lag.holder?.pid !== pid; tries++) {
         await sleep(100);

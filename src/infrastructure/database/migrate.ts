@@ -18,6 +18,10 @@ const migrations: Record<string, Migration> = {
   '0007-read-all-page': readAllPage,
   '0004-read-models-v2': { up: async (db) => (await import('./migrations/0004-read-models-v2.js')).up(db), down: async (db) => (await import('./migrations/0004-read-models-v2.js')).down(db) },
   '0008-append-fast-path': { up: async (db) => (await import('./migrations/0008-append-fast-path.js')).up(db), down: async (db) => (await import('./migrations/0008-append-fast-path.js')).down(db) },
+  '0009-database-local-watermark': {
+    up: async (db) => (await import('./migrations/0009-database-local-watermark.js')).up(db),
+    down: async (db) => (await import('./migrations/0009-database-local-watermark.js')).down(db),
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -254,7 +254,7 @@ export class PostgresEventStore implements EventStore {
   /** Are committed events above the watermark (readable once it moves)? One index probe. */
   private async heldBack(): Promise<boolean> {
     const result = await this.pool.query<{ held: boolean }>(
-      'select exists (select 1 from events where transaction_id >= (select pg_snapshot_xmin(pg_current_snapshot()))) as held',
+      'select exists (select 1 from events where transaction_id >= (select event_log_watermark())) as held',
     );
     return result.rows[0]!.held;
   }

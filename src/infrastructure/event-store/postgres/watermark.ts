@@ -4,22 +4,23 @@ import type { Logger } from 'pino';
 /**
  * How far the gap-safety watermark holds readers back.
  *
- * Readers of `$all` only see transactions below `pg_snapshot_xmin(pg_current_snapshot())`
- * (migration 0001). A transaction that stays open while holding an xid (anywhere in the
- * cluster, not only an append) keeps that watermark from moving: events committed after
- * it began are in the table but not yet readable. Readers lag; they never skip. This is
- * the technique's failure mode, made visible here.
+ * Readers of `$all` only see transactions below `event_log_watermark()` (migrations 0001
+ * and 0009). A transaction of this database that stays open while holding an xid (not
+ * only an append) keeps that watermark from moving: events committed after it began are
+ * in the table but not yet readable. Readers lag; they never skip. This is the
+ * technique's failure mode, made visible here. Transactions of other databases on the
+ * same server do not hold it (0009).
  */
 export interface WatermarkLag {
   /** Committed events not yet readable in `$all` because the watermark is behind them (counted up to 1,000,000). */
   readonly heldBackEvents: number;
   /** Age of the oldest such event (since its transaction began), in ms; 0 when none. */
   readonly oldestHeldBackMs: number;
-  /** The oldest transaction holding an xid, which holds the watermark; absent when none is open. */
+  /** The oldest transaction of this database holding an xid, which holds the watermark; absent when none is open. */
   readonly holder?: WatermarkHolder;
 }
 
-/** The backend whose open transaction is the oldest with an xid (from `pg_stat_activity`). */
+/** The backend whose open transaction is the oldest of this database with an xid (from `pg_stat_activity`). */
 export interface WatermarkHolder {
   readonly pid: number;
   /** How long its transaction has been open, in ms. */
@@ -37,17 +38,18 @@ export interface WatermarkHolder {
 export async function readWatermarkLag(pool: pg.Pool): Promise<WatermarkLag> {
   const held = await pool.query<{ n: string; oldest_ms: number | null }>(
     `select count(*) as n, (extract(epoch from clock_timestamp() - min(recorded_at)) * 1000)::float8 as oldest_ms
-     from (select recorded_at from events where transaction_id >= (select pg_snapshot_xmin(pg_current_snapshot()))
+     from (select recorded_at from events where transaction_id >= (select event_log_watermark())
            order by transaction_id limit 1000000) held`,
   );
   const holder = await pool.query<{ pid: number; open_ms: number; state: string; query: string }>(
     `select pid, state, query, open_ms from (
        select pid, coalesce(state, '') as state, left(coalesce(query, ''), 200) as query,
               (extract(epoch from clock_timestamp() - xact_start) * 1000)::float8 as open_ms, age(backend_xid) as xid_age
-       from pg_stat_activity where backend_xid is not null and pid <> pg_backend_pid()
+       from pg_stat_activity
+       where backend_xid is not null and pid <> pg_backend_pid() and (datname = current_database() or datid is null)
        union all
        select 0, 'prepared', gid, (extract(epoch from clock_timestamp() - prepared) * 1000)::float8, age(transaction)
-       from pg_prepared_xacts
+       from pg_prepared_xacts where database = current_database()
      ) t order by xid_age desc limit 1`,
   );
   const row = held.rows[0];
