@@ -261,6 +261,11 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     const members = (await get<{ customerId: string }[]>(admin, `segments/customers?cluster=0`)).data;
     assert.ok(members.length >= 1);
     assert.equal((await h.query(admin, 'segments/customers/nobody')).statusCode, 404);
+    const champions = await h.query(admin, `segments/customers?segment=${encodeURIComponent("Can't Lose Them")}`);
+    assert.equal(champions.statusCode, 200);
+    const typo = await h.query(admin, 'segments/customers?segment=Champion');
+    assert.equal(typo.statusCode, 400, 'a misspelt segment name answered as an empty segment');
+    assert.equal(json(typo).field, 'segment');
     const bad = await h.server.inject({ method: 'POST', url: '/queries/segments/recompute', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, payload: { k: 0 } });
     assert.equal(bad.statusCode, 400);
     assert.equal(json(bad).field, 'k');

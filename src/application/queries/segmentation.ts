@@ -22,6 +22,9 @@ export const SEGMENT_RULES: readonly { segment: string; r: [number, number]; f: 
   { segment: 'Lost', r: [1, 2], f: [1, 2], m: [1, 2] },
 ];
 
+/** Every segment name: those of `SEGMENT_RULES` in order, then `Others`. */
+export const SEGMENT_NAMES = [...SEGMENT_RULES.map((rule) => rule.segment), 'Others'] as readonly string[] as readonly [string, ...string[]];
+
 /** The segment of a customer with scores r, f, m (1–5). */
 export function segmentOf(r: number, f: number, m: number): string {
   const inRange = (x: number, [lo, hi]: [number, number]) => x >= lo && x <= hi;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TOP_SELLER_RANKINGS } from '../../application/queries/analytics-queries.js';
 import { CATALOGUE_SORTS } from '../../application/queries/catalogue-queries.js';
+import { SEGMENT_NAMES } from '../../application/queries/segmentation.js';
 import { PAYMENT_OUTCOMES } from '../../projections/index.js';
 import { day, id, position, queryInt, text } from './validation.js';
 
@@ -127,9 +128,9 @@ export const basketsQuery = z.strictObject({ ...period, ...page, position: posit
 /** `GET /queries/segments`: `currency?`. */
 export const segmentsQuery = z.strictObject({ currency: currencyCode.optional() });
 
-/** `GET /queries/segments/customers`: `segment?` (a segment name), `cluster?`, `currency?`, `limit`, `offset`. */
+/** `GET /queries/segments/customers`: `segment?` (one of `SEGMENT_NAMES`), `cluster?`, `currency?`, `limit`, `offset`. */
 export const segmentCustomersQuery = z.strictObject({
-  segment: text(50).optional(),
+  segment: z.enum(SEGMENT_NAMES).optional(),
   cluster: queryInt(0, 1000).optional(),
   currency: currencyCode.optional(),
   ...page,
