@@ -47,6 +47,17 @@ describe('HTTP validation', () => {
     assert.equal(missing.errors.length, 1);
   });
 
+  it('says a missing field is required, and a wrong one what it must be', async () => {
+    const missing = await rejects('products/register', { sku: 'v-1', category: 'books', price: { currency: 'TRY' } }, 'name');
+    assert.deepEqual(missing.errors, [
+      { field: 'name', message: 'is required' },
+      { field: 'price.minor', message: 'is required' },
+    ]);
+    const wrong = await rejects('products/register', { ...good, name: 42 }, 'name');
+    assert.notEqual(wrong.errors[0]!.message, 'is required');
+    await rejects('products/register', { ...good, name: null }, 'name').then((p) => assert.notEqual(p.errors[0]!.message, 'is required', 'null is not missing'));
+  });
+
   it('rejects ids that could break stream names', async () => {
     for (const sku of ['a@b', 'a:b', 'a/b', '-lead', '', 'x'.repeat(129)]) {
       await rejects('products/register', { ...good, sku }, 'sku');

@@ -61,12 +61,17 @@ function dotted(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }
 
-/** Every zod issue as field errors; an unknown key becomes one error per key, named by its path. */
+/**
+ * Every zod issue as field errors: an unknown key becomes one error per key, named by its
+ * path; a missing field (`undefined` where a value was expected; needs the issues parsed
+ * with `reportInput`) is `is required`; the others keep their message.
+ */
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: dotted([...issue.path, key]), message: 'is not a known field' }));
     }
+    if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) return [{ field: dotted(issue.path), message: 'is required' }];
     return [{ field: dotted(issue.path), message: issue.message }];
   });
 }
@@ -77,7 +82,7 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
  * @throws HttpProblem 400 `validation-failed` naming the first failing field and listing all
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw validationFailed(fieldErrors(result.error));
   return result.data;
 }
