@@ -89,6 +89,35 @@ describe('HTTP commands', () => {
     assert.equal(body.streamId, `order-acme:${String(body.orderId)}`);
   });
 
+  it('an Idempotency-Key sent again with another request is refused with 422, appending nothing', async () => {
+    await h.command(admin, 'wallets/open', { customerId: 'idem-1', currency: 'TRY' });
+    const credit = { customerId: 'idem-1', amount: { minor: 500, currency: 'TRY' }, reason: 'top-up', reference: 'r-1' };
+    const key = { 'idempotency-key': 'idem-credit-1' };
+    const first = await h.command(admin, 'wallets/credit', credit, key);
+    assert.equal(first.statusCode, 200, first.body);
+    const before = await h.eventCount();
+    // The same request again, its fields in another order: a retry, answered as the first time.
+    const retried = await h.command(admin, 'wallets/credit', { reference: 'r-1', reason: 'top-up', amount: { currency: 'TRY', minor: 500 }, customerId: 'idem-1' }, key);
+    assert.equal(retried.statusCode, 200, retried.body);
+    assert.deepEqual(json(retried), json(first));
+    const refused = [
+      await h.command(admin, 'wallets/credit', { ...credit, amount: { minor: 900, currency: 'TRY' } }, key), // another amount
+      await h.command(admin, 'wallets/grant-bonus', { customerId: 'idem-1', amount: { minor: 500, currency: 'TRY' }, expiresAt: '2027-01-01T00:00:00.000+03:00', reason: 'welcome', reference: 'r-1' }, key), // another route
+      await h.command(h.token('acme', 'admin-2', ['admin']), 'wallets/credit', credit, key), // another caller of the tenant
+    ];
+    for (const response of refused) {
+      assert.equal(response.statusCode, 422, response.body);
+      assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(json(response).type, `${PROBLEM}idempotency-key-reused`);
+      assert.equal(json(response).field, 'idempotency-key');
+    }
+    assert.equal(await h.eventCount(), before, 'a refused request appended events');
+    // Keys are the tenant's own: another tenant may use the same one.
+    const otherAdmin = h.token('globex', 'admin-1', ['admin']);
+    await h.command(otherAdmin, 'wallets/open', { customerId: 'idem-1', currency: 'TRY' });
+    assert.equal((await h.command(otherAdmin, 'wallets/credit', credit, key)).statusCode, 200);
+  });
+
   it('a check-out retried with the same Idempotency-Key resumes the same order instead of placing another', async () => {
     await seedProduct(h, admin, { sku: 'retry-1', minor: 1000, stock: 5 });
     const key = { 'idempotency-key': 'open-retry-basket' };

@@ -22,6 +22,10 @@ const migrations: Record<string, Migration> = {
     up: async (db) => (await import('./migrations/0009-database-local-watermark.js')).up(db),
     down: async (db) => (await import('./migrations/0009-database-local-watermark.js')).down(db),
   },
+  '0010-idempotency-keys': {
+    up: async (db) => (await import('./migrations/0010-idempotency-keys.js')).up(db),
+    down: async (db) => (await import('./migrations/0010-idempotency-keys.js')).down(db),
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -9,9 +9,10 @@ import { CheckoutProcessManager } from '../../application/process-managers/check
 import { orderDecider } from '../../domain/order/index.js';
 import { isAdmin, type Principal, type Role } from './auth.js';
 import * as bodies from './command-schemas.js';
-import { commandContext } from './context.js';
+import { commandContext, keyHeader } from './context.js';
 import type { HttpDependencies } from './deps.js';
 import { authenticate, principalOf, requireRoles } from './guard.js';
+import { claimIdempotencyKey, requestFingerprint } from './idempotency.js';
 import { assertActsFor, assertHeldGuestBasket, assertOwnsBasket, assertOwnsOrder } from './ownership.js';
 import { HttpProblem, problem } from './problems.js';
 import { parseInput } from './validation.js';
@@ -104,12 +105,17 @@ async function withId<T, K extends string>(
   return { ...commandResponse(await run({ ...input, [field]: id })), [field]: id };
 }
 
-/** Registers one command route on the plugin. */
+/**
+ * Registers one command route on the plugin. A request with an `Idempotency-Key` claims
+ * it for its route, caller and validated body (`claimIdempotencyKey`) before it runs.
+ */
 function post<S extends z.ZodType>(instance: FastifyInstance, deps: HttpDependencies, route: CommandRoute<S>): void {
   instance.post(route.path, { onRequest: requireRoles(route.roles) }, async (request) => {
     const principal = principalOf(request);
     const context = commandContext(request, principal, deps.config.businessTimeZone, deps.now());
     const input = parseInput(route.body, request.body);
+    const key = keyHeader(request, 'idempotency-key');
+    if (key !== undefined) await claimIdempotencyKey(deps.db, principal.tenantId, key, requestFingerprint(route.path, principal.subject, input));
     return route.run({ deps, principal, context, input });
   });
 }
@@ -118,7 +124,8 @@ function post<S extends z.ZodType>(instance: FastifyInstance, deps: HttpDependen
  * The `commands` plugin (register with prefix `/commands`): every route is `POST`, takes a
  * JSON body, needs a bearer token, and answers 200 with a `CommandResponse`.
  * Errors (problem+json): 400 `validation-failed` / `malformed-json`, 401, 403, 413, 415,
- * 409/422 domain rejections (type = the rule's code), 409 `concurrency-conflict`, 500.
+ * 409/422 domain rejections (type = the rule's code), 409 `concurrency-conflict`,
+ * 422 `idempotency-key-reused` (the key came with another request), 500.
  */
 export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps) => {
   // One checkout process manager for the server: its per-stream queue keeps concurrent

@@ -15,7 +15,7 @@ export function businessTime(date: Date, timeZone: string): string {
 }
 
 /** A single header's value; `undefined` when absent. @throws HttpProblem 400 when repeated or not a key. */
-function keyHeader(request: FastifyRequest, name: string): string | undefined {
+export function keyHeader(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !VISIBLE_ASCII_KEY.test(value)) {
