@@ -7,9 +7,13 @@ import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './database/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { migrateToLatest } from './database/migrate.js';
+import { findRunningEmbeddedPostgres } from './database/running-embedded.js';
 import { openEventStore } from './event-store/open-event-store.js';
 
-/** Everything a process (service or CLI) needs, wired; `close()` releases it all. */
+/**
+ * Everything a process (service or CLI) needs, wired; `close()` releases it all (an
+ * embedded server this process attached to, rather than started, keeps running).
+ */
 export interface Runtime {
   readonly config: Config;
   readonly database: Database;
@@ -19,24 +23,43 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Options of `openRuntime`. */
+export interface RuntimeOptions {
+  /**
+   * With no `DATABASE_URL`: when the embedded server of `DATA_DIR` is already running
+   * (started by the service), connect to it instead of starting one, and leave it running
+   * at `close()`. For CLI commands; the service starts its own. Default false.
+   */
+  readonly attachToRunningEmbedded?: boolean;
+}
+
 /**
  * Connects to PostgreSQL (`DATABASE_URL`, or an embedded server in `DATA_DIR/postgres`
- * started by this process), migrates the schema to the latest version, and wires the
- * event store, the command handler and one projector per projection (not started).
+ * started by this process, or with `attachToRunningEmbedded` the one already running
+ * there), migrates the schema to the latest version, and wires the event store, the
+ * command handler and one projector per projection (not started).
  * @throws Error when the database cannot be reached, started or migrated
  */
-export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    await chmod(config.dataDir, 0o755).catch(() => undefined);
-    embedded = await startEmbeddedPostgres({
-      dataDir: `${config.dataDir}/postgres`,
-      port: config.embeddedPgPort,
-      onLog: (line) => logger.debug({ postgres: line }, 'embedded postgres'),
-    });
-    url = embedded.url;
-    logger.info({ dataDir: config.dataDir, port: config.embeddedPgPort }, 'embedded PostgreSQL started (no DATABASE_URL)');
+    const dataDir = `${config.dataDir}/postgres`;
+    const port = config.embeddedPgPort;
+    const running = options.attachToRunningEmbedded ? await findRunningEmbeddedPostgres({ dataDir, port }) : undefined;
+    if (running) {
+      url = running.url;
+      logger.info({ dataDir: config.dataDir, port, pid: running.pid }, 'attached to the running embedded PostgreSQL (no DATABASE_URL)');
+    } else {
+      await chmod(config.dataDir, 0o755).catch(() => undefined);
+      embedded = await startEmbeddedPostgres({
+        dataDir,
+        port,
+        onLog: (line) => logger.debug({ postgres: line }, 'embedded postgres'),
+      });
+      url = embedded.url;
+      logger.info({ dataDir: config.dataDir, port }, 'embedded PostgreSQL started (no DATABASE_URL)');
+    }
   }
   const database = openDatabase(url);
   try {

