@@ -33,7 +33,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { CommandHandler } from '../src/application/command-handler.js';
 import { openDatabase, type Database } from '../src/infrastructure/database/database.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/infrastructure/database/embedded-postgres.js';
+import { freeLocalPort, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/infrastructure/database/embedded-postgres.js';
 import { migrateToLatest } from '../src/infrastructure/database/migrate.js';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres-event-store.js';
 import { replayOlist } from '../src/infrastructure/import/olist-replay.js';
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   if (!url) {
     root = await mkdtemp(path.join(tmpdir(), 'commerce-core-bench-'));
     await chmod(root, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: 54000 + Math.floor(Math.random() * 1000), ephemeral: true });
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freeLocalPort(), ephemeral: true });
     url = embedded.url;
   }
   const database = openDatabase(url, 10);

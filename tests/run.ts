@@ -10,21 +10,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, chmod } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/infrastructure/database/embedded-postgres.js';
+import { freeLocalPort, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/infrastructure/database/embedded-postgres.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function testFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -42,7 +31,7 @@ async function main(): Promise<number> {
   } else {
     const root = await mkdtemp(path.join(tmpdir(), 'commerce-core-test-'));
     await chmod(root, 0o755); // the embedded server runs as `postgres` when we are root
-    const port = await freePort();
+    const port = await freeLocalPort();
     embedded = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port, ephemeral: true });
     env.TEST_DATABASE_URL = embedded.url;
     console.log(`tests: embedded PostgreSQL on 127.0.0.1:${port}`);

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/infrastructure/database/database.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/infrastructure/database/embedded-postgres.js';
+import { freeLocalPort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/infrastructure/database/embedded-postgres.js';
 import { migrateToLatest } from '../../src/infrastructure/database/migrate.js';
 
 /** A fresh, migrated database for one bench run; `dispose()` drops it (and stops an embedded server). */
@@ -16,16 +15,6 @@ export interface BenchDatabase extends Database {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 /**
  * Creates database `bench_<random>` on `BENCH_DATABASE_URL` (a user that may CREATE
@@ -38,7 +27,7 @@ export async function openBenchDatabase(poolSize: number): Promise<BenchDatabase
   if (!adminUrl) {
     const root = await mkdtemp(path.join(tmpdir(), 'commerce-core-bench-'));
     await chmod(root, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freePort(), ephemeral: true });
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port: await freeLocalPort(), ephemeral: true });
     adminUrl = embedded.url;
   }
   const name = `bench_${randomBytes(5).toString('hex')}`;

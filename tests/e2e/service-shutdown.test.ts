@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/infrastructure/config/config.js';
+import { freeLocalPort } from '../../src/infrastructure/database/embedded-postgres.js';
 import { mintToken } from '../../src/infrastructure/http/auth.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,12 +20,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('the service on SIGTERM', () => {
   it('answers the request in flight, stops the database last and exits with 0', { timeout: 120_000 }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'commerce-core-shutdown-'));
-    const port = 30_000 + Math.floor(Math.random() * 10_000);
+    const port = await freeLocalPort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: dataDir,
       PORT: String(port),
-      EMBEDDED_PG_PORT: String(port + 10_000),
+      EMBEDDED_PG_PORT: String(await freeLocalPort()),
       QUERY_WAIT_MAX_MS: '3000',
       LOG_LEVEL: 'info',
     };
