@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
+import { foldForSearch } from '../application/queries/search-text.js';
 import { productEventTypes } from '../domain/product/index.js';
 import { int, moneyOf, str, type Projection } from './projection.js';
 import { addToCounters, columns, insertRows, unnest, type Executor } from './sql.js';
@@ -108,7 +109,7 @@ async function setup(db: Executor): Promise<void> {
     )`.execute(db);
 }
 
-type ProductRow = [tenant: string, sku: string, name: string, category: string, path: string, price: number, currency: string, at: string, at2: string];
+type ProductRow = [tenant: string, sku: string, name: string, category: string, path: string, price: number, currency: string, at: string, at2: string, searchText: string];
 
 /** What a batch changes in a product row it did not insert: the last price, units summed over warehouses, whether a threshold was set. */
 interface ProductChange {
@@ -130,7 +131,7 @@ const STOCK_OF_SKU = sql.raw(`
 
 const PRODUCT_COLUMNS = columns(
   ['tenant_id', 'text'], ['sku', 'text'], ['name', 'text'], ['category', 'text'], ['category_path', 'text'], ['price_minor', 'int8'], ['currency', 'text'],
-  ['registered_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ['registered_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['search_text', 'text'],
 );
 const CHANGE_COLUMNS = columns(
   ['tenant_id', 'text'], ['sku', 'text'], ['price_minor', 'int8'], ['currency', 'text'], ['updated_at', 'timestamptz'], ['on_hand', 'int4'], ['reserved', 'int4'],
@@ -166,7 +167,8 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
         const price = moneyOf(d, 'price');
         const category = str(d, 'category');
         const path = categoryPath(category) || category;
-        added.set(key, [tenant, sku, str(d, 'name'), category, path, price.minor, price.currency, at, at]);
+        const name = str(d, 'name');
+        added.set(key, [tenant, sku, name, category, path, price.minor, price.currency, at, at, foldForSearch(name)]);
         for (const [depth, node] of categoryAncestors(path).entries()) {
           const ck = tenant + K + node;
           const prev = categories.get(ck);
@@ -228,7 +230,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
     await sql`
       insert into catalogue_products (tenant_id, sku, name, category, category_path, price_minor, currency, registered_at, updated_at, on_hand, reserved, low_stock_threshold, search)
       select p.tenant_id, p.sku, p.name, p.category, p.category_path, p.price_minor, p.currency, p.registered_at, p.updated_at,
-             coalesce(s.on_hand, 0), coalesce(s.reserved, 0), s.threshold, to_tsvector('simple', p.name)
+             coalesce(s.on_hand, 0), coalesce(s.reserved, 0), s.threshold, to_tsvector('simple', p.search_text)
       from (select * from ${unnest(PRODUCT_COLUMNS, [...added.values()])}) as p
       cross join lateral (${STOCK_OF_SKU}) s`.execute(db);
   }
@@ -256,14 +258,15 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
  *   price in minor units, on hand / reserved / available summed over warehouses, the
  *   low-stock threshold (the sum of the warehouses' `StockThresholdSet`, else
  *   `DEFAULT_LOW_STOCK_THRESHOLD`) and `stock_status` (`out`: available ≤ 0; `low`: ≤
- *   threshold; else `in-stock`), and a `simple` text-search vector of the name;
+ *   threshold; else `in-stock`), and a `simple` text-search vector of the name folded by
+ *   `foldForSearch` (lower case, no diacritics: `Çay` is indexed as `cay`);
  * - `catalogue_stock`: on hand, reserved and threshold per SKU per warehouse;
  * - `catalogue_categories`: the category tree (`a/b` is a child of `a`) with the number
  *   of products in each node's subtree.
  */
 export const catalogueProjection: Projection = {
   name: 'catalogue',
-  version: 2,
+  version: 3,
   description: 'products, prices, stock per warehouse, availability flags, category tree',
   eventTypes: new Set<string>([...productEventTypes, ...STOCK_TYPES]),
   tables: ['catalogue_products', 'catalogue_stock', 'catalogue_categories'],

@@ -80,6 +80,9 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     await g('order-globex:g1', 'OrderItemsReturned', {
       orderId: 'g1', returnId: 'gr1', items: [{ sku: 'X', quantity: 3, amount: TRY(300) }, { sku: 'W', quantity: 1, amount: TRY(100) }], amount: TRY(400), reason: 'noisy', fullyReturned: false,
     }, at('02', '10:00'), 'globex');
+    // Tenant globex's catalogue, for search across Turkish letters and case.
+    await g('product-globex:CAY-1', 'ProductRegistered', { sku: 'CAY-1', name: 'Çay Bardağı', category: 'mutfak', price: TRY(4500) }, at('01', '09:00'), 'globex');
+    await g('product-globex:LOKUM-1', 'ProductRegistered', { sku: 'LOKUM-1', name: 'İzmir Lokumu (Fıstıklı)', category: 'gida', price: TRY(9000) }, at('01', '09:00'), 'globex');
     for (const p of projections) await new Projector(h.store, h.database.db, p).catchUp();
   });
   after(() => h.close());
@@ -108,6 +111,15 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     assert.deepEqual(tree.map((n) => [n.path, n.products]), [['home', 3], ['office', 1]]);
     assert.deepEqual(tree[0]!.children.map((c) => c.path), ['home/kitchen']);
     assert.deepEqual(tree[0]!.children[0]!.children.map((c) => c.path), ['home/kitchen/pans']);
+  });
+
+  it('catalogue search finds Turkish names typed without Turkish letters, in either case', async () => {
+    const skus = async (q: string) => (await get<{ sku: string }[]>(globexAdmin, `catalogue?q=${encodeURIComponent(q)}`)).data.map((i) => i.sku);
+    for (const q of ['cay', 'ÇAY', 'çay', 'Cay bardagi', 'BARDAĞI']) assert.deepEqual(await skus(q), ['CAY-1'], q);
+    for (const q of ['izmir', 'IZMIR', 'İzmir', 'ızmır', 'fistikli', 'FISTIK']) assert.deepEqual(await skus(q), ['LOKUM-1'], q);
+    assert.deepEqual(await skus('cay lokum'), []);
+    const tea = (await get<{ name: string }[]>(globexAdmin, 'catalogue?q=cay')).data[0];
+    assert.equal(tea?.name, 'Çay Bardağı', 'the name is shown as registered');
   });
 
   it('rejects bad catalogue filters with 400 naming the field', async () => {

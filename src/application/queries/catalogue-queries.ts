@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Money } from '../../domain/shared/index.js';
 import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
+import { foldForSearch } from './search-text.js';
 
 /** `in-stock`, `low` (available at or below the SKU's threshold) or `out` (none available). */
 export type StockStatus = 'in-stock' | 'low' | 'out';
@@ -60,10 +61,11 @@ function toItem(row: Row): CatalogueItem {
 
 /**
  * The words of a search text as a `to_tsquery('simple', …)` prefix query (`dune mes` →
- * `dune:* & mes:*`); only letters and digits are kept. Undefined when nothing is left.
+ * `dune:* & mes:*`), folded as the indexed names are (`foldForSearch`: `ÇAY` → `cay:*`);
+ * only letters and digits are kept. Undefined when nothing is left.
  */
 export function prefixQuery(text: string): string | undefined {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = foldForSearch(text).match(/[\p{L}\p{N}]+/gu) ?? [];
   return words.length > 0 ? words.map((w) => `${w}:*`).join(' & ') : undefined;
 }
 
