@@ -137,6 +137,9 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
       assert.equal(json(response).field, field, query);
       assert.equal(json(response).type, `${PROBLEM}validation-failed`);
     }
+    const message = async (query: string) => String((json(await h.query(alice, `catalogue?${query}`)).errors as { message: string }[])[0]?.message);
+    assert.match(await message('offset=99999999999'), /^must be at most \d+$/, 'a long number is told its bound');
+    assert.equal(await message('limit=1.5'), 'must be a whole number');
   });
 
   it('analytics: daily and hourly sales with AOV, categories, top sellers, returns, wallet flows, stock alerts, baskets', async () => {

@@ -42,13 +42,16 @@ export const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a day YYYY-MM-DD' })
   .refine((s) => DateTime.fromISO(s).isValid, { error: 'must be a day that exists' });
 
-/** A querystring integer within [min, max] (decimal digits only). */
+/**
+ * A querystring integer within [min, max] (decimal digits only; a number of any length is
+ * told its bound, not that it is no whole number).
+ */
 export const queryInt = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\d{1,10}$/, { error: 'must be a whole number' })
+    .regex(/^\d+$/, { error: 'must be a whole number' })
     .transform(Number)
-    .pipe(z.int().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
 
 /** A `commit/prepare` position as commands return it. */
 export const position = z.string().regex(/^\d{1,20}\/\d{1,20}$/, { error: 'must be a position <commit>/<prepare>' });
