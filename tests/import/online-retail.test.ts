@@ -187,6 +187,20 @@ describe('import online-retail (committed sample)', { timeout: 600_000 }, () => 
     assert.equal(dataset.invoices.filter((i) => i.kind === 'sale').length, e.invoices);
   });
 
+  it('refuses a file of another shape by its header, before any line of it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'online-retail-shape-'));
+    try {
+      // One column in the header, then a line of four with more after it (as in /etc/passwd): the
+      // parser alone fails on that line before the first record reaches the reader.
+      const file = path.join(dir, 'passwd.csv');
+      const users = (from: number) => Array.from({ length: 5 }, (_, i) => `user${from + i}:x:${from + i}:${from + i}::/home:/bin/sh`);
+      writeFileSync(file, ['root:x:0:0:root:/root:/bin/bash', ...users(1), 'postgres:x:101:104:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash', ...users(10)].join('\n') + '\n');
+      await assert.rejects(readOnlineRetail(file), /passwd\.csv: not the Online Retail file \(missing InvoiceNo, StockCode, .*Country\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('imports invoices as delivered orders (guest baskets without a customer), cancellations as returns, and reports what it left out', () => {
     const e = expected();
     assert.equal(summary.invoices.imported, e.invoices);

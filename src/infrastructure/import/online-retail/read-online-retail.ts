@@ -138,7 +138,15 @@ export function classify(row: RetailRow): { kind: 'goods' | 'carriage' } | { kin
 export async function readOnlineRetail(file: string, options: { limit?: number } = {}): Promise<RetailDataset> {
   const input = createReadStream(file);
   const source = file.endsWith('.gz') ? input.pipe(createGunzip()) : input;
-  const parser = source.pipe(parse({ columns: true, bom: true, info: true, relax_column_count: false }));
+  const expected = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country'];
+  // The header is checked as soon as it is parsed: a file of another shape would otherwise
+  // fail on its first line of another length, with the parser's message.
+  const columns = (header: string[]) => {
+    const missing = expected.filter((c) => !header.includes(c));
+    if (missing.length > 0) throw new Error(`${file}: not the Online Retail file (missing ${missing.join(', ')})`);
+    return header;
+  };
+  const parser = source.pipe(parse({ columns, bom: true, info: true, relax_column_count: false }));
   const invoices: RetailInvoice[] = [];
   const byNumber = new Map<string, RetailInvoice>();
   const skipped: RetailProblem[] = [];
@@ -146,12 +154,7 @@ export async function readOnlineRetail(file: string, options: { limit?: number }
   const names = new Map<string, string>();
   const seen = new Set<string>();
   let rows = 0;
-  const expected = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country'];
   for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    if (rows === 0) {
-      const missing = expected.filter((c) => !(c in record.record));
-      if (missing.length > 0) throw new Error(`${file}: not the Online Retail file (missing ${missing.join(', ')})`);
-    }
     rows++;
     const r = record.record;
     const line = record.info.lines;
