@@ -129,15 +129,21 @@ describe('PostgreSQL event store', () => {
     const seen: RecordedEvent[] = [];
     let checkpoint: Position = (await readEverything()).at(-1)?.position ?? START;
     let writing = true;
+    const written: string[] = [];
 
-    // A subscriber polling $all in small pages while writers commit.
+    // A subscriber polling $all in small pages while writers commit. It stops once writing is
+    // over and it has as many events as were written, or 10 s after (a skipped event is never
+    // read: the assertions below then fail). Not at the first empty page after writing ends:
+    // that page may have been read before the last commit.
     const reader = (async () => {
+      let deadline = Infinity;
       for (;;) {
         const page = await store.readAll({ after: checkpoint, maxCount: 50 });
         for (const e of page) seen.push(e);
         if (page.length > 0) checkpoint = page.at(-1)!.position;
-        else if (!writing) return;
+        else if (!writing && (seen.length >= written.length || Date.now() > deadline)) return;
         else await new Promise((r) => setTimeout(r, 2));
+        if (!writing && deadline === Infinity) deadline = Date.now() + 10_000;
       }
     })();
 
@@ -151,7 +157,7 @@ describe('PostgreSQL event store', () => {
 
     const writers = 32;
     const appendsPerWriter = 25;
-    const written: string[] = [slowEvent.eventId];
+    written.push(slowEvent.eventId);
     let naiveFirst: { global_position: string; event_id: string }[];
     let naiveCheckpoint: string;
     const naive = async (after: string) =>
