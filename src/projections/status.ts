@@ -8,12 +8,14 @@ import type { Executor } from './sql.js';
  * Events of `$all` after `after` that readers can see (below the transaction watermark),
  * optionally only of some types, and the recorded time of the oldest of them. Reads the
  * `events` table directly: lag is an operator figure, and counting through the port
- * would read every event.
+ * would read every event. The watermark (migration 0009) is a scalar subquery, evaluated
+ * once: called in the filter itself, a sequential scan evaluates it for every row (200,000
+ * events: 2.8 s against 31 ms).
  */
 export async function eventsAfter(db: Executor, after: Position, types?: readonly string[]): Promise<{ count: number; oldest: Date | null }> {
   const { rows } = await sql<{ n: string; oldest: Date | null }>`
     select count(*)::text as n, min(recorded_at) as oldest from public.events
-    where transaction_id < public.event_log_watermark()
+    where transaction_id < (select public.event_log_watermark())
       and (transaction_id, global_position) > (${after.commit.toString()}::text::xid8, ${after.prepare.toString()}::bigint)
       ${types ? sql`and event_type = any(${types}::text[])` : sql``}`.execute(db);
   return { count: Number(rows[0]!.n), oldest: rows[0]!.oldest };
@@ -23,7 +25,7 @@ export async function eventsAfter(db: Executor, after: Position, types?: readonl
 export async function headPosition(db: Executor): Promise<Position> {
   const { rows } = await sql<{ commit_id: string; global_position: string }>`
     select transaction_id::text as commit_id, global_position::text as global_position from public.events
-    where transaction_id < public.event_log_watermark()
+    where transaction_id < (select public.event_log_watermark())
     order by transaction_id desc, global_position desc limit 1`.execute(db);
   const row = rows[0];
   return row ? { commit: BigInt(row.commit_id), prepare: BigInt(row.global_position) } : START;
