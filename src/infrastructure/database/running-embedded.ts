@@ -23,24 +23,20 @@ export interface RunningEmbedded {
  * second process (a CLI command beside the service) can connect to it instead of starting
  * one, which PostgreSQL would refuse ("lock file postmaster.pid already exists").
  *
- * Reads `<dataDir>/postmaster.pid`, the lock file the postmaster writes at start and
- * removes at a clean stop (PostgreSQL docs, "Database File Layout"): line 1 its PID, line 2
- * the data directory, line 4 the port. Attaches only when every check holds: the PID is
- * alive, line 2 names `dataDir`, the port is `port`, and the server answering there says
- * (`show data_directory`, as the superuser `postgres`) that `dataDir` is its data directory.
- * So a stale lock file (dead PID, a reused PID, another port, a copied folder) never leads
- * to a connection to the wrong server.
- * @returns the server's URL and PID, or undefined when no lock file is there, it is stale
- *   or unreadable, or any check fails (the caller then starts its own server)
+ * `<dataDir>/postmaster.pid` is the lock file the postmaster writes at start and removes at
+ * a clean stop (PostgreSQL docs, "Database File Layout"; line 1 is its PID): without it no
+ * server runs the folder, and nothing is tried. With it, the one check that decides is the
+ * server's own word: the server answering on `port` must say (`show data_directory`, as
+ * the superuser `postgres`) that `dataDir` is its data directory. So a stale lock file (a
+ * dead or reused PID, another port, a copied folder) never leads to a connection to the
+ * wrong server: nothing answers, or the server that does runs another folder.
+ * @returns the server's URL and its PID (from the lock file, for the log), or undefined
+ *   when there is no lock file or the server on `port` is not that folder's (the caller
+ *   then starts its own server)
  */
 export async function findRunningEmbeddedPostgres(query: RunningEmbeddedQuery): Promise<RunningEmbedded | undefined> {
   const lockFile = await readFile(path.join(query.dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
   if (lockFile === undefined) return undefined;
-  const [pidLine, dirLine, , portLine] = lockFile.split('\n');
-  const pid = Number(pidLine);
-  if (!Number.isSafeInteger(pid) || pid <= 0 || Number(portLine) !== query.port) return undefined;
-  if (!isAlive(pid) || !dirLine || !(await samePath(dirLine, query.dataDir))) return undefined;
-
   const url = embeddedPostgresUrl(query.port);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   client.on('error', () => undefined);
@@ -48,21 +44,11 @@ export async function findRunningEmbeddedPostgres(query: RunningEmbeddedQuery): 
     await client.connect();
     const { rows } = await client.query<{ data_directory: string }>('show data_directory');
     const served = rows[0]?.data_directory;
-    return served !== undefined && (await samePath(served, query.dataDir)) ? { url, pid } : undefined;
+    return served !== undefined && (await samePath(served, query.dataDir)) ? { url, pid: Number(lockFile.split('\n')[0]) } : undefined;
   } catch {
     return undefined;
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-/** Whether process `pid` exists (EPERM: it does, but belongs to another user). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
