@@ -78,4 +78,17 @@ describe('operator CLI: projections and segments', { timeout: 300_000 }, () => {
     assert.equal(shown.customers, run1.customers);
     assert.equal(shown.clusters.length, 3);
   });
+
+  it('segments recompute refuses what the HTTP API refuses, before touching the last run', async () => {
+    const refused = async (args: string[], message: RegExp) =>
+      assert.rejects(cli('segments', 'recompute', '--tenant', 'acme', ...args), (e: { code: number; stderr: string }) => e.code === 1 && message.test(e.stderr), args.join(' '));
+    await refused(['--as-of', '2018-13-45'], /--as-of <day>' argument '2018-13-45' is invalid\. must be a day that exists/);
+    await refused(['--as-of', '2018-1-1'], /must be a day YYYY-MM-DD/);
+    await refused(['--k', '500'], /--k <k>' argument '500' is invalid\. must be at most 20/);
+    await refused(['--seed', 'abc'], /--seed <seed>' argument 'abc' is invalid\. must be a whole number/);
+    await refused(['--currency', 'try'], /must be three capital letters/);
+    await refused(['--as-of', '2000-01-01'], /^asOf 2000-01-01 is before the last order day \d{4}-\d{2}-\d{2}: recency would be negative/m);
+    const shown = JSON.parse((await cli('segments', 'show', '--tenant', 'acme')).stdout) as { k: number; seed: number };
+    assert.deepEqual([shown.k, shown.seed], [3, 5], 'the last run stays');
+  });
 });

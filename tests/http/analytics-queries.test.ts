@@ -284,6 +284,11 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     const bad = await h.server.inject({ method: 'POST', url: '/queries/segments/recompute', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, payload: { k: 0 } });
     assert.equal(bad.statusCode, 400);
     assert.equal(json(bad).field, 'k');
+    const early = await h.server.inject({ method: 'POST', url: '/queries/segments/recompute', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, payload: { asOf: '2026-03-01' } });
+    assert.equal(early.statusCode, 422, 'recency as of a day before the last order would be negative');
+    assert.match(String(early.headers['content-type']), /^application\/problem\+json/);
+    assert.deepEqual([json(early).code, json(early).field, json(early).lastOrderDay], ['as-of-before-last-order', 'asOf', '2026-03-03']);
+    assert.equal((await get<{ asOf: string; k: number }>(admin, 'segments')).data.asOf, '2026-03-04', 'the last run stays');
     for (const path of ['segments', 'analytics/sales', 'projections']) assert.equal((await h.query(alice, path)).statusCode, 403, path);
   });
 

@@ -57,9 +57,24 @@ export function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
+/**
+ * `computeSegments` was asked for recency as of a day before the last order it would
+ * score: that order's customer would be "-n days" since their last order. Recency as of
+ * a past day would need the orders as they stood then, which `rfm_customers` does not keep.
+ */
+export class AsOfBeforeLastOrderError extends Error {
+  override readonly name = 'AsOfBeforeLastOrderError';
+  constructor(
+    readonly asOf: string,
+    readonly lastOrderDay: string,
+  ) {
+    super(`asOf ${asOf} is before the last order day ${lastOrderDay}: recency would be negative (give ${lastOrderDay} or later)`);
+  }
+}
+
 /** Options of `computeSegments`. */
 export interface SegmentationOptions {
-  /** Recency is counted up to this day; default: the day after the tenant's last order (in that currency). */
+  /** Recency is counted up to this day, not before the last order's; default: the day after the tenant's last order (in that currency). */
   readonly asOf?: string;
   /** Clusters of k-means (default 4; fewer when there are fewer distinct customers). */
   readonly k?: number;
@@ -146,6 +161,7 @@ export function scoreCustomers(customers: readonly CustomerRfm[], k: number, see
  *    (population standard deviation); centroids stored standardised and in RFM units;
  * 5. replaces the tenant's previous results (for that currency) in one transaction.
  * @returns the run, or undefined when the tenant has no customer to segment
+ * @throws AsOfBeforeLastOrderError when `asOf` is before the last order day (nothing is replaced)
  */
 export async function computeSegments(db: Kysely<ReadModelSchema>, tenantId: string, options: SegmentationOptions = {}): Promise<SegmentationRun | undefined> {
   const k = options.k ?? 4;
@@ -173,6 +189,7 @@ export async function computeSegments(db: Kysely<ReadModelSchema>, tenantId: str
   if (!read.currency || read.rows.length === 0) return undefined;
   const currency = read.currency;
   const lastDay = read.rows.reduce((max, r) => (r.last_order_day > max ? r.last_order_day : max), read.rows[0]!.last_order_day);
+  if (options.asOf !== undefined && options.asOf < lastDay) throw new AsOfBeforeLastOrderError(options.asOf, lastDay);
   const asOf = options.asOf ?? nextDay(lastDay);
   const customers: CustomerRfm[] = read.rows.map((r) => ({
     customerId: r.customer_id,

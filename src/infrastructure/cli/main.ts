@@ -13,7 +13,10 @@
  * progress to stderr. Any error prints one line and exits 1.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import type { z } from 'zod';
 import { ConfigError } from '../config/config.js';
+import { currencyCode, segmentationK, segmentationSeed } from '../http/query-schemas.js';
+import { day } from '../http/validation.js';
 import { importOlist } from './commands/import-olist.js';
 import { importOnlineRetail } from './commands/import-online-retail.js';
 import { listProjections, pauseProjections, rebuildProjections, resetProjections, resumeProjections } from './commands/projections.js';
@@ -21,6 +24,20 @@ import { recomputeSegments, showSegments } from './commands/segments.js';
 import { report } from './commands/report.js';
 import { showStream } from './commands/stream.js';
 import { token } from './commands/token.js';
+
+/**
+ * An option parser that checks the value with the schema the HTTP API uses for the same
+ * input (`--k`, `--seed`, `--as-of`, `--currency` as `POST /queries/segments/recompute`):
+ * digits become a number first, anything else stays text (and fails a number's schema).
+ * @throws InvalidArgumentError with the schema's message (commander prints it, exit 1)
+ */
+function checkedBy<T>(schema: z.ZodType<T>): (value: string) => T {
+  return (value) => {
+    const result = schema.safeParse(/^-?\d{1,16}$/.test(value) ? Number(value) : value);
+    if (!result.success) throw new InvalidArgumentError(result.error.issues[0]?.message ?? 'invalid value');
+    return result.data;
+  };
+}
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -88,16 +105,16 @@ segmentsCommand
   .command('recompute')
   .description("recompute a tenant's RFM scores, named segments and k-means clusters")
   .option('--tenant <tenant>', 'tenant', 'olist')
-  .option('--k <k>', 'number of clusters', positiveInteger)
-  .option('--seed <seed>', 'k-means++ seed', (v) => Number(v))
-  .option('--as-of <day>', 'recency is counted up to this day (default: the day after the last order)')
-  .option('--currency <code>', 'currency whose customers to segment (default: the most common)')
+  .option('--k <k>', 'number of clusters, 1–20 (default 4)', checkedBy(segmentationK))
+  .option('--seed <seed>', 'k-means++ seed, 0–2147483647 (default 42)', checkedBy(segmentationSeed))
+  .option('--as-of <day>', 'recency is counted up to this day, YYYY-MM-DD, not before the last order (default: the day after the last order)', checkedBy(day))
+  .option('--currency <code>', 'currency whose customers to segment (default: the most common)', checkedBy(currencyCode))
   .action((o: { tenant: string; k?: number; seed?: number; asOf?: string; currency?: string }) => recomputeSegments(o));
 segmentsCommand
   .command('show')
   .description('segment sizes and cluster centroids of the last run')
   .option('--tenant <tenant>', 'tenant', 'olist')
-  .option('--currency <code>', 'currency')
+  .option('--currency <code>', 'currency (default: the most common)', checkedBy(currencyCode))
   .action((o: { tenant: string; currency?: string }) => showSegments(o));
 
 program

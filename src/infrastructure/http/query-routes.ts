@@ -6,7 +6,7 @@ import { createQueryCache } from '../cache/index.js';
 import { isAdmin, type Role } from './auth.js';
 import type { HttpDependencies } from './deps.js';
 import { authenticate, principalOf, requireRoles } from './guard.js';
-import { notFound } from './problems.js';
+import { HttpProblem, notFound, problem } from './problems.js';
 import * as schemas from './query-schemas.js';
 import { cachedSnapshot, readSnapshot, type CachedResponse, type QueryResponse } from './read-snapshot.js';
 import { parseInput } from './validation.js';
@@ -38,7 +38,8 @@ function send<T>(reply: FastifyReply, answer: CachedResponse<T>): QueryResponse<
  * `REDIS_URL` answers, else in-process) by query and position (`X-Cache: hit|miss`).
  * Customers may read the catalogue and their own orders; everything tenant-wide
  * (sales, analytics, segments, projections) is `admin` only.
- * Errors (problem+json): 400 `validation-failed`, 401, 403, 404 `not-found`,
+ * Errors (problem+json): 400 `validation-failed`, 401, 403, 404 `not-found`, 422
+ * `as-of-before-last-order` (segments recompute),
  * 503 `read-model-behind` (`Retry-After: 1`), 500.
  */
 export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps) => {
@@ -177,7 +178,10 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   instance.post('/segments/recompute', admin, async (request) => {
     const { tenantId } = principalOf(request);
     const body = parseInput(schemas.recomputeBody, request.body) ?? {};
-    const run = await queries.computeSegments(db, tenantId, body);
+    const run = await queries.computeSegments(db, tenantId, body).catch((error: unknown) => {
+      if (!(error instanceof queries.AsOfBeforeLastOrderError)) throw error;
+      throw new HttpProblem(problem('as-of-before-last-order', 422, 'As-of day before the last order', error.message, { field: 'asOf', lastOrderDay: error.lastOrderDay }));
+    });
     if (!run) throw notFound('no customer to segment');
     return { position: run.position, data: run };
   });

@@ -43,7 +43,8 @@ const minor = z
   .regex(/^\d{1,15}$/, { error: 'must be a whole number of minor units' })
   .transform(Number);
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
-const currencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be three capital letters (ISO 4217)' });
+/** An ISO 4217 currency code as given (three capital letters). */
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be three capital letters (ISO 4217)' });
 const period = { from: day.optional(), to: day.optional() };
 const fromNotAfterTo = (q: { from?: string | undefined; to?: string | undefined }) => q.from === undefined || q.to === undefined || q.from <= q.to;
 const periodRefine = { error: 'must not be before from', path: ['to'] };
@@ -139,11 +140,17 @@ export const segmentCustomersQuery = z.strictObject({
 /** `GET /queries/segments/customers/:customerId`. */
 export const customerIdParams = z.strictObject({ customerId: id });
 
+/** Clusters of a segmentation run (1–20): the body's `k` and the CLI's `--k`. */
+export const segmentationK = z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(20, { error: 'must be at most 20' });
+
+/** k-means++ seed of a segmentation run (0–2147483647): the body's `seed` and the CLI's `--seed`. */
+export const segmentationSeed = z.int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }).max(2_147_483_647, { error: 'must be at most 2147483647' });
+
 /** `POST /queries/segments/recompute` body: `k?` (1–20, default 4), `seed?` (default 42), `asOf?` (a day), `currency?`. */
 export const recomputeBody = z
   .strictObject({
-    k: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(20, { error: 'must be at most 20' }).optional(),
-    seed: z.int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }).max(2_147_483_647, { error: 'must be at most 2147483647' }).optional(),
+    k: segmentationK.optional(),
+    seed: segmentationSeed.optional(),
     asOf: day.optional(),
     currency: currencyCode.optional(),
   })
