@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
-import { fold, money } from '../../src/domain/shared/index.js';
-import { basketDecider, basketLines, type BasketCommand, type BasketEvent, type BasketItem, type CheckoutTerms } from '../../src/domain/basket/index.js';
+import { DomainError, fold, money } from '../../src/domain/shared/index.js';
+import { assertGuestMergeable, basketDecider, basketLines, type BasketCommand, type BasketEvent, type BasketItem, type CheckoutTerms } from '../../src/domain/basket/index.js';
 import assert from 'node:assert/strict';
 import { spec } from '../support/decider-spec.js';
 import { rejects } from './helpers.js';
@@ -95,6 +95,31 @@ describe('basket: merge at login', () => {
     spec(basketDecider).given([guestOpened, added(pen), merged]).when(mark).then([]);
     rejects(basketDecider, [guestOpened, merged], { type: 'AddItem', data: { basketId, ...pen } }, 'basket-not-open', 'conflict', { status: 'merged' });
   });
+
+  it('a guest basket merged into one basket cannot be marked merged into another', () => {
+    const merged: BasketEvent = { type: 'BasketMerged', data: { basketId, intoBasketId: 'B-9', customerId: 'alice', at: T1 } };
+    const elsewhere: BasketCommand = { type: 'MarkBasketMerged', data: { basketId, intoBasketId: 'B-7', customerId: 'alice', at: T1 } };
+    rejects(basketDecider, [guestOpened, added(pen), merged], elsewhere, 'basket-not-open', 'conflict', { status: 'merged' });
+    rejects(basketDecider, [guestOpened, added(pen), merged], { ...elsewhere, data: { ...elsewhere.data, customerId: 'bob' } }, 'basket-not-open', 'conflict');
+  });
+
+  it('a guest basket may be merged while open, or again only into the basket it went into (a retry)', () => {
+    const merged: BasketEvent = { type: 'BasketMerged', data: { basketId, intoBasketId: 'B-9', customerId: 'alice', at: T1 } };
+    const code = (history: readonly BasketEvent[], into: string) => {
+      try {
+        assertGuestMergeable(fold(basketDecider, history), basketId, into);
+        return 'mergeable';
+      } catch (error) {
+        return error instanceof DomainError ? error.code : String(error);
+      }
+    };
+    assert.equal(code([guestOpened, added(pen)], 'B-9'), 'mergeable');
+    assert.equal(code([guestOpened, added(pen), merged], 'B-9'), 'mergeable');
+    assert.equal(code([guestOpened, added(pen), merged], 'B-7'), 'basket-not-open');
+    assert.equal(code([guestOpened, { type: 'BasketAbandoned', data: { basketId, customerId: '', lastActivityAt: T0, at: T1, idleMinutes: 1, itemCount: 0, subtotal: TRY(0) } }], 'B-9'), 'basket-not-open');
+    assert.equal(code([opened], 'B-9'), 'not-a-guest-basket');
+    assert.equal(code([], 'B-9'), 'basket-not-found');
+  });
 });
 
 describe('basket: coupons', () => {
@@ -171,6 +196,11 @@ describe('basket: abandonment', () => {
   it('rejects a non-positive idle time and a malformed time', () => {
     rejects(basketDecider, [opened], abandon(T1, 0), 'invalid-idle-time', 'unprocessable');
     rejects(basketDecider, [opened], abandon('yesterday'), 'invalid-time', 'unprocessable');
+  });
+
+  it('rejects a time that does not exist (2030-02-30, which Date.parse would read as 2030-03-02)', () => {
+    rejects(basketDecider, [opened], abandon('2030-02-30T00:00:00Z'), 'invalid-time', 'unprocessable', { field: 'now' });
+    rejects(basketDecider, [opened], { type: 'AddItem', data: { basketId, ...pen, at: '2030-02-30T00:00:00Z' } }, 'invalid-time', 'unprocessable', { field: 'at' });
   });
 });
 

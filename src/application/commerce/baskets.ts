@@ -1,4 +1,4 @@
-import { basketDecider, basketLines, type BasketEvent } from '../../domain/basket/index.js';
+import { assertGuestMergeable, basketDecider, basketLines, type BasketEvent } from '../../domain/basket/index.js';
 import { productDecider } from '../../domain/product/index.js';
 import { evaluateCoupon, promotionDecider } from '../../domain/promotion/index.js';
 import { DomainError } from '../../domain/shared/index.js';
@@ -115,6 +115,8 @@ export function removeCoupon(handler: CommandHandler, context: CommandContext, i
  * At login: gives guest basket `basketId` to `customerId`, or, when the customer has an open
  * basket `customerBasketId`, merges the guest's lines (and coupon) into it and closes the guest
  * basket. Both merge steps are idempotent (per guest basket), so a retry completes a half-done merge.
+ * A guest basket merges once: a retry into the same customer basket completes or repeats it
+ * (nothing new appended); into any other basket it is `basket-not-open`, nothing appended.
  * @returns the result of the step that changed the customer's basket (or the assignment)
  * @throws DomainError `not-a-guest-basket`, `basket-not-found`, `basket-not-open`, `currency-mismatch`
  */
@@ -128,12 +130,10 @@ export async function assignGuestBasket(
     const assigned = await onBasket(handler, context, input.basketId, { type: 'AssignBasket', data: { basketId: input.basketId, customerId: input.customerId, at: context.occurredAt } });
     return { ...assigned, basketId: input.basketId };
   }
-  const guest = (await handler.load(basketDecider, basketStream(context.tenantId, input.basketId))).state;
-  if (guest.status === 'none') throw new DomainError('basket-not-found', `basket ${input.basketId} does not exist`, 'conflict', { basketId: input.basketId });
-  if (guest.customerId !== '' && guest.status !== 'merged') {
-    throw new DomainError('not-a-guest-basket', `basket ${input.basketId} already belongs to a customer`, 'conflict', { basketId: input.basketId });
-  }
   const intoBasketId = input.customerBasketId!;
+  const guest = (await handler.load(basketDecider, basketStream(context.tenantId, input.basketId))).state;
+  // Only an open guest basket, or one already merged into this very basket (a retry), merges.
+  assertGuestMergeable(guest, input.basketId, intoBasketId);
   const merged = await onBasket(handler, followUp(context, `${context.commandId}:merge`), intoBasketId, {
     type: 'MergeBasket',
     data: {

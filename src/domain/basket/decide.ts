@@ -52,6 +52,8 @@ export const KDV_RATES: readonly number[] = [0, 1, 10, 20];
  * - Guest baskets have no customer until login: `AssignBasket` gives one to the customer,
  *   or `MergeBasket` + `MarkBasketMerged` merge it into the customer's open basket
  *   (quantities add up, the customer's price snapshots stay; idempotent per guest basket).
+ *   A guest basket is merged once, into one basket: marking it merged into another basket
+ *   is `basket-not-open` (see also `assertGuestMergeable`, checked before the merge).
  * - Adding a SKU again adds to its line; the unit price is snapshotted at the first add.
  * - One coupon per basket; applying another replaces it; removing needs one applied.
  * - A basket idle (no change) for at least the configured minutes is abandoned by the scheduler.
@@ -202,11 +204,25 @@ function merge({ data }: MergeBasket, state: BasketState): readonly BasketEvent[
 }
 
 function markMerged({ data }: MarkBasketMerged, state: BasketState): readonly BasketEvent[] {
-  if (state.status === 'merged') return [];
+  if (state.status === 'merged' && state.mergedInto === data.intoBasketId) return [];
   assertOpen(state, data.basketId);
   if (!isGuestBasket(state)) throw notAGuestBasket(data.basketId);
   const { basketId, intoBasketId, customerId } = data;
   return [{ type: 'BasketMerged', data: { basketId, intoBasketId, customerId, ...atOf(data.at) } }];
+}
+
+/**
+ * Whether guest basket `guest` (the state of `basketId`) may be merged into customer basket
+ * `intoBasketId` now, before anything is written: it must be an open basket without a
+ * customer, or already merged into that very basket (a retry, which completes or repeats
+ * the merge as a no-op). A guest basket merged into another basket, checked out or
+ * abandoned is not open: merging it again would copy its lines a second time.
+ * @throws DomainError `basket-not-found`, `basket-not-open` (details: status), `not-a-guest-basket` (409)
+ */
+export function assertGuestMergeable(guest: BasketState, basketId: string, intoBasketId: string): void {
+  if (guest.status === 'merged' && guest.mergedInto === intoBasketId) return;
+  assertOpen(guest, basketId);
+  if (!isGuestBasket(guest)) throw notAGuestBasket(basketId);
 }
 
 function checkOut({ data }: CheckOutBasket, state: BasketState): readonly BasketEvent[] {

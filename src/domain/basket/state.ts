@@ -13,7 +13,8 @@ export type BasketStatus = 'none' | 'open' | 'checked-out' | 'abandoned' | 'merg
  * `items` maps SKU → line; `skuOrder` lists the SKUs in the order they were added (a plain
  * object would put integer-like SKUs such as "1001" first, so order is kept separately).
  * `lastActivityAt`: business time of the last change (null when no command carried one);
- * `orderId`: the order it was checked out into; `mergedFrom`: guest baskets merged in.
+ * `orderId`: the order it was checked out into; `mergedFrom`: guest baskets merged in;
+ * `mergedInto`: for a merged guest basket, the customer basket its lines went into.
  */
 export interface BasketState {
   readonly status: BasketStatus;
@@ -27,6 +28,7 @@ export interface BasketState {
   readonly lastActivityAt: string | null;
   readonly orderId: string | undefined;
   readonly mergedFrom: Readonly<Record<string, true>>;
+  readonly mergedInto: string | undefined;
 }
 
 /** The state of a basket stream with no events. */
@@ -42,6 +44,7 @@ export const initialBasketState: BasketState = {
   lastActivityAt: null,
   orderId: undefined,
   mergedFrom: {},
+  mergedInto: undefined,
 };
 
 /** The line for `sku`, or undefined when the basket has none (own keys only). */
@@ -96,7 +99,7 @@ export function evolveBasket(state: BasketState, event: BasketEvent): BasketStat
       );
     }
     case 'BasketMerged':
-      return touched({ ...state, status: 'merged', customerId: event.data.customerId }, event.data.at);
+      return touched({ ...state, status: 'merged', customerId: event.data.customerId, mergedInto: event.data.intoBasketId }, event.data.at);
     case 'BasketCheckedOut':
       return touched({ ...state, status: 'checked-out', orderId: event.data.orderId }, event.data.at);
     case 'BasketReopened':
