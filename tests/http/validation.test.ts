@@ -99,7 +99,7 @@ describe('HTTP validation', () => {
 
   it('answers 400 malformed-json for bad JSON and an empty JSON body, appending nothing', async () => {
     const before = await h.eventCount();
-    for (const payload of ['{"sku": "x",', '{sku: 1}', '', '{"__proto__": {"admin": true}}']) {
+    for (const payload of ['{"sku": "x",', '{sku: 1}', '']) {
       const response = await h.command(admin, 'products/register', payload);
       assert.equal(response.statusCode, 400, JSON.stringify(payload));
       assert.equal(json(response).type, `${PROBLEM}malformed-json`, JSON.stringify(payload));
@@ -181,6 +181,60 @@ describe('HTTP validation', () => {
       assert.equal(response.statusCode, 400, `${path}: ${response.body}`);
       assert.equal(json(response).type, `${PROBLEM}validation-failed`, path);
       assert.equal(json(response).field, field, path);
+    }
+  });
+
+  it('answers a __proto__ or constructor.prototype key as an unknown field, not as malformed JSON, and pollutes nothing', async () => {
+    const freeze = '{"customerId":"cust-3","reason":"x","__proto__":{"admin":true}}';
+    const top = await rejects('wallets/freeze', freeze, '__proto__');
+    assert.deepEqual(top.errors, [{ field: '__proto__', message: 'is not a known field' }]);
+    await rejects('wallets/freeze', '{"customerId":"cust-3","reason":"x","constructor":{"prototype":{"admin":true}}}', 'constructor');
+    await rejects('wallets/freeze', '{"customerId":"cust-3","reason":"x","\\u005f_proto__":{"admin":true}}', '__proto__');
+    await rejects('products/register', '{"sku":"v-1","name":"Book","category":"books","price":{"minor":1000,"currency":"TRY","__proto__":{"admin":true}}}', 'price.__proto__');
+    await rejects('orders/confirm-payment', '{"orderId":"o-1","payments":[{"__proto__":{"x":1},"method":"card","amount":{"minor":1,"currency":"TRY"},"reference":"r"}]}', 'payments.0.__proto__');
+    assert.equal(({} as Record<string, unknown>)['admin'], undefined, 'Object.prototype untouched');
+  });
+
+  it('refuses days outside the years 0001–9999 (PostgreSQL has no year 0000) on every day parameter, and accepts both ends', async () => {
+    const cases: [string, string][] = [
+      ['sales/daily?from=0000-01-01', 'from'],
+      ['sales/daily?to=0000-12-31', 'to'],
+      ['analytics/sales?from=0000-01-01', 'from'],
+      ['analytics/returns?from=0000-01-01', 'from'],
+      ['analytics/top-sellers?from=0000-01-01', 'from'],
+      ['analytics/products?from=0000-02-29', 'from'],
+      ['analytics/baskets?to=0000-12-31', 'to'],
+    ];
+    for (const [path, field] of cases) {
+      const response = await h.query(admin, path);
+      assert.equal(response.statusCode, 400, `${path}: ${response.body}`);
+      assert.equal(json(response).type, `${PROBLEM}validation-failed`, path);
+      assert.equal(json(response).field, field, path);
+    }
+    const recompute = await h.server.inject({
+      method: 'POST',
+      url: '/queries/segments/recompute',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ asOf: '0000-01-01' }),
+    });
+    assert.equal(recompute.statusCode, 400, recompute.body);
+    assert.equal(json(recompute).field, 'asOf');
+    for (const path of ['sales/daily?from=0001-01-01&to=9999-12-31', 'analytics/sales?from=0001-01-01&to=9999-12-31', 'analytics/baskets?from=0001-01-01&to=9999-12-31']) {
+      const response = await h.query(admin, path);
+      assert.equal(response.statusCode, 200, `${path}: ${response.body}`);
+    }
+  });
+
+  it('refuses times that do not exist (2030-02-30 is not 2030-03-02) on every time field', async () => {
+    const amount = { minor: 1000, currency: 'TRY' };
+    const campaign = { code: 'C-1', name: 'c', discount: { kind: 'percentage', percent: 10 }, currency: 'TRY', validFrom: '2026-11-01T00:00:00+03:00', validUntil: '2030-12-01T00:00:00+03:00' };
+    const bad = ['2030-02-30T00:00:00Z', '2031-02-29T00:00:00+03:00', '2030-01-01T24:00:00Z', '2030-01-01T00:00:00+16:00', '0000-01-01T00:00:00Z'];
+    for (const time of bad) {
+      const problem = await rejects('wallets/grant-bonus', { customerId: 'c-1', amount, expiresAt: time, reason: 'campaign', reference: 'r' }, 'expiresAt');
+      assert.deepEqual(problem.errors, [{ field: 'expiresAt', message: 'must be a time that exists' }], time);
+      await rejects('gift-cheques/issue', { code: 'GC-1', amount, expiresAt: time }, 'expiresAt');
+      await rejects('promotions/create', { ...campaign, validFrom: time }, 'validFrom');
+      await rejects('promotions/create', { ...campaign, validUntil: time }, 'validUntil');
     }
   });
 });

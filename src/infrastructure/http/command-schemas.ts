@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isInstant } from '../../domain/shared/time.js';
 import { currency, id, money, quantity, text } from './validation.js';
 
 /**
@@ -91,11 +92,16 @@ export const deliverOrderBody = z.strictObject({ orderId: id });
 /** `POST /commands/orders/cancel`. */
 export const cancelOrderBody = z.strictObject({ orderId: id, reason: text(500) });
 
-/** An ISO 8601 time with a UTC offset or `Z` (e.g. `2026-12-31T23:59:59.000+03:00`). */
+/**
+ * An ISO 8601 time with a UTC offset or `Z` (e.g. `2026-12-31T23:59:59.000+03:00`) that
+ * exists as written (the domain's `isInstant`): a real calendar day (not `2030-02-30`,
+ * which `Date.parse` reads as 2030-03-02), hours 00–23, an offset of at most ±14:00,
+ * in the years 0001–9999.
+ */
 export const isoTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { error: 'must be an ISO 8601 time with an offset, e.g. 2026-12-31T23:59:59+03:00' })
-  .refine((s) => !Number.isNaN(Date.parse(s)), { error: 'must be a time that exists' });
+  .refine(isInstant, { error: 'must be a time that exists' });
 
 /** A signed stock correction: a whole number from −1,000,000 to 1,000,000 (0 is refused by the domain). */
 const signedQuantity = z

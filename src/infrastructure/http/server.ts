@@ -8,7 +8,9 @@ import type { ReadModelSchema } from '../database/schema.js';
 import { commandRoutes } from './command-routes.js';
 import type { HttpDependencies } from './deps.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { validationFailed } from './problems.js';
 import { queryRoutes } from './query-routes.js';
+import { prototypePoisoningKeys } from './validation.js';
 
 /** What `buildServer` needs. */
 export interface ServerDependencies {
@@ -23,6 +25,27 @@ export interface ServerDependencies {
 
 /** Largest request body: 1 MiB (larger → 413 `payload-too-large`). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** A body parser in callback style (as Fastify's default JSON parser is). */
+type JsonParser = (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => void;
+
+/**
+ * The JSON body parser: Fastify's own (malformed → 400 `malformed-json`, empty → 400), then a
+ * body with a key that could poison prototypes (`__proto__`, `constructor.prototype`) is
+ * refused as 400 `validation-failed` naming the key ("is not a known field", as any unknown
+ * field), instead of Fastify's default, which answers such a body as malformed JSON. The
+ * parsed value never reaches a hook or handler then: nothing reads or copies it.
+ */
+function jsonBodyParser(parse: JsonParser): JsonParser {
+  return (request, body, done) => {
+    parse(request, body, (error, value: unknown) => {
+      if (error) return done(error, undefined);
+      const keys = prototypePoisoningKeys(value);
+      if (keys.length > 0) return done(validationFailed(keys.map((field) => ({ field, message: 'is not a known field' }))), undefined);
+      done(null, value);
+    });
+  };
+}
 
 /**
  * Builds the HTTP API (not listening: the caller calls `listen`, or `inject` in tests).
@@ -46,6 +69,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
 
   // JSON only: a text/plain body is 415, not a string that fails validation.
   server.removeContentTypeParser(['text/plain']);
+  server.removeContentTypeParser(['application/json']);
+  server.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(server.getDefaultJsonParser('ignore', 'ignore') as JsonParser));
   server.setErrorHandler(errorHandler);
   server.setNotFoundHandler(notFoundHandler);
   server.addHook('onRequest', (request, reply, done) => {

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { isDay } from '../../domain/shared/time.js';
 import { validationFailed, type FieldError } from './problems.js';
 
 /**
@@ -36,11 +36,14 @@ export const quantity = z
   .min(1, { error: 'must be at least 1' })
   .max(1_000_000, { error: 'must be at most 1000000' });
 
-/** A calendar day `YYYY-MM-DD` that exists. */
+/**
+ * A calendar day `YYYY-MM-DD` that exists, in the years 0001–9999 (`isDay`: the range
+ * PostgreSQL dates and four-digit ISO years share; `0000-01-01` and `2026-02-30` are refused).
+ */
 export const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a day YYYY-MM-DD' })
-  .refine((s) => DateTime.fromISO(s).isValid, { error: 'must be a day that exists' });
+  .refine(isDay, { error: 'must be a day that exists, in the years 0001–9999' });
 
 /**
  * A querystring integer within [min, max] (decimal digits only; a number of any length is
@@ -88,4 +91,28 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw validationFailed(fieldErrors(result.error));
   return result.data;
+}
+
+/**
+ * Paths (dotted, as `fieldErrors` names them) of the keys in parsed JSON that could poison
+ * prototypes: every `__proto__` key, and every `constructor` whose value is an object with a
+ * `prototype` key (what secure-json-parse refuses). No schema has such a field, so each is
+ * answered as an unknown field. Walks iteratively, shallowest first (no recursion limit).
+ * @returns the paths, or [] when there is none
+ */
+export function prototypePoisoningKeys(value: unknown): string[] {
+  const found: string[] = [];
+  const queue: { node: unknown; path: readonly PropertyKey[] }[] = [{ node: value, path: [] }];
+  for (let i = 0; i < queue.length; i++) {
+    const { node, path } = queue[i]!;
+    if (typeof node !== 'object' || node === null) continue;
+    for (const key of Object.keys(node)) {
+      const child: unknown = (node as Record<string, unknown>)[key];
+      const childPath = [...path, Array.isArray(node) ? Number(key) : key];
+      const poisoned = key === '__proto__' || (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'));
+      if (poisoned) found.push(dotted(childPath));
+      else queue.push({ node: child, path: childPath });
+    }
+  }
+  return found;
 }
