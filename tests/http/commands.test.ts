@@ -173,11 +173,18 @@ describe('HTTP commands', () => {
     assert.equal(fixed.statusCode, 200, 'basket still open');
   });
 
-  it('answers 422 for unprocessable rejections (product-not-found, invalid-price, payment-incomplete)', async () => {
+  it('answers one status per problem type: product-not-found is 409 wherever an unregistered SKU is named', async () => {
+    await h.command(alice, 'baskets/open', { basketId: 'u-0', customerId: 'alice', currency: 'TRY' });
+    const noProduct = await h.command(alice, 'baskets/add-item', { basketId: 'u-0', sku: 'ghost', quantity: 1, warehouseId: 'wh-1' });
+    const noPrice = await h.command(admin, 'products/change-price', { sku: 'ghost', price: { minor: 100, currency: 'TRY' } });
+    for (const response of [noProduct, noPrice]) {
+      assert.equal(response.statusCode, 409, response.body);
+      assert.equal(json(response).type, `${PROBLEM}product-not-found`);
+    }
+  });
+
+  it('answers 422 for unprocessable rejections (invalid-price, payment-incomplete)', async () => {
     await h.command(alice, 'baskets/open', { basketId: 'u-1', customerId: 'alice', currency: 'TRY' });
-    const noProduct = await h.command(alice, 'baskets/add-item', { basketId: 'u-1', sku: 'ghost', quantity: 1, warehouseId: 'wh-1' });
-    assert.equal(noProduct.statusCode, 422);
-    assert.equal(json(noProduct).type, `${PROBLEM}product-not-found`);
 
     const before = await h.eventCount();
     const zeroPrice = await h.command(admin, 'products/register', { sku: 'free', name: 'Free', category: 'x', price: { minor: 0, currency: 'TRY' } });

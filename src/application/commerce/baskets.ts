@@ -1,7 +1,6 @@
 import { assertGuestMergeable, basketDecider, basketLines, type BasketEvent } from '../../domain/basket/index.js';
-import { productDecider } from '../../domain/product/index.js';
+import { productDecider, productErrors } from '../../domain/product/index.js';
 import { evaluateCoupon, promotionDecider } from '../../domain/promotion/index.js';
-import { DomainError } from '../../domain/shared/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
@@ -52,13 +51,13 @@ export interface AddItemInput {
 /**
  * Adds a product to a basket at the catalogue's current price, name, category and KDV rate
  * (a snapshot: later price changes do not touch the basket line).
- * @throws DomainError `product-not-found` (unprocessable), and the basket's rejections
+ * @throws DomainError `product-not-found` (409, as for any command naming an unregistered SKU), and the basket's rejections
  *   (`basket-not-found`, `basket-not-open`, `invalid-quantity`, `currency-mismatch`)
  */
 export async function addItem(handler: CommandHandler, context: CommandContext, input: AddItemInput): Promise<CommandResult<BasketEvent>> {
   const product = (await handler.load(productDecider, productStream(context.tenantId, input.sku))).state;
   if (product.status !== 'registered') {
-    throw new DomainError('product-not-found', `no product with SKU ${input.sku}`, 'unprocessable', { sku: input.sku });
+    throw productErrors.productNotFound(input.sku);
   }
   return onBasket(handler, context, input.basketId, {
     type: 'AddItem',
