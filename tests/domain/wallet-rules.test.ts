@@ -176,11 +176,11 @@ describe('wallet: top-up requests', () => {
     assert.equal(spendableBalance(fold(walletDecider, [opened, requested])), 0);
   });
 
-  it('approval credits the amount with reason top-up and the request as reference', () => {
+  it('approval credits the amount with reason top-up, the request as reference, and names the request it settles', () => {
     spec(walletDecider)
       .given([opened, requested])
       .when({ type: 'ApproveTopUp', data: { walletId, requestId: 'tu-1' } })
-      .then([{ type: 'WalletCredited', data: { walletId, amount: TRY(2_000), reason: 'top-up', reference: 'tu-1', balance: TRY(2_000) } }]);
+      .then([{ type: 'WalletCredited', data: { walletId, amount: TRY(2_000), reason: 'top-up', reference: 'tu-1', balance: TRY(2_000), requestId: 'tu-1' } }]);
   });
 
   it('rejection moves nothing and records the reason', () => {

@@ -224,6 +224,7 @@ describe('wallet: state and event names', () => {
       'WalletTopUpRejected',
       'WalletTopUpRequested',
       'WalletTransferReceived',
+      'WalletTransferRefused',
       'WalletTransferReversed',
       'WalletTransferSent',
       'WalletUnfrozen',

@@ -1,6 +1,7 @@
+import pRetry from 'p-retry';
 import { giftChequeDecider, type GiftChequeEvent } from '../../domain/gift-cheque/index.js';
 import { DomainError, type Money } from '../../domain/shared/index.js';
-import { walletDecider, walletErrors, type TopUpMethod, type WalletCreditReason, type WalletEvent } from '../../domain/wallet/index.js';
+import { own, walletDecider, walletErrors, type TopUpMethod, type WalletCreditReason, type WalletEvent } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
@@ -155,22 +156,174 @@ export function setWalletFrozen(
   return onWallet(handler, context, walletId, input.frozen ? { type: 'FreezeWallet', data: { walletId, reason: input.reason ?? '' } } : { type: 'UnfreezeWallet', data: { walletId } });
 }
 
+/** One wallet-to-wallet transfer: `amount` (minor units, wallet currency) from `fromWalletId` to `toWalletId` in `tenantId`. */
+export interface WalletTransfer {
+  readonly tenantId: string;
+  readonly fromWalletId: string;
+  readonly toWalletId: string;
+  readonly transferId: string;
+  readonly amount: Money;
+}
+
+/** The steps that settle a sent transfer, each sent with its own command context (its own command id). */
+export type TransferStep = 'receive' | 'refuse' | 'reverse';
+
+/**
+ * Where a sent transfer's receiving side stands (see `settleTransfer`):
+ * - `received`: the receiving wallet holds it (`result`: that command's result; no events
+ *   when it was received before);
+ * - `refused`: the receiving wallet refused it (`refusal`, the receive step's error) and can
+ *   never receive it: reverse the sending side now with `reason` (`reverseRefusedTransfer`);
+ * - `reversed`: the sending side was reversed already (`refusal`: `transfer-reversed`).
+ */
+export type TransferSettlement =
+  | { readonly outcome: 'received'; readonly result: CommandResult<WalletEvent> }
+  | { readonly outcome: 'refused'; readonly refusal: DomainError; readonly reason: string }
+  | { readonly outcome: 'reversed'; readonly refusal: DomainError };
+
+/** Options of `settleTransfer` and `reverseRefusedTransfer`. */
+export interface TransferRetryOptions {
+  /** Extra attempts of each step after an error that is not a `DomainError` (default 3), with jittered backoff (10–200 ms). */
+  readonly retries?: number;
+}
+
+/** Runs `run`, again up to `retries` times while it fails with anything but a `DomainError` (a rejection is final). */
+function retryTransient<T>(run: () => Promise<T>, options: TransferRetryOptions): Promise<T> {
+  return pRetry(run, {
+    retries: options.retries ?? 3,
+    minTimeout: 10,
+    maxTimeout: 200,
+    randomize: true,
+    shouldRetry: ({ error }) => !(error instanceof DomainError),
+  });
+}
+
+/**
+ * Settles the receiving side of a transfer the sending wallet has sent, exactly once whoever
+ * runs it and however often (the HTTP request, the wallet-transfer process manager, both at
+ * once, again after a crash):
+ * 1. the sending side already reversed → `reversed`;
+ * 2. `ReceiveTransfer` on the receiving wallet (idempotent per transfer id) → `received`;
+ * 3. refused with a `DomainError` → `RefuseTransfer` records on the receiving wallet that it
+ *    will never receive it (so no later `ReceiveTransfer` can succeed once the sender is
+ *    reversed), then → `refused` with the reason to reverse with; or `received` if the
+ *    receiving wallet received it meanwhile (another runner got there first).
+ * Both decisions are taken on the receiving wallet's stream, so it is received or refused,
+ * never both. Each step is retried `options.retries` times on errors other than `DomainError`.
+ * @param contextOf the command context of each step (distinct command ids per step)
+ * @throws DomainError `transfer-not-found` when the sending wallet sent no such transfer
+ * @throws the last error of a step that kept failing with something else than a `DomainError`
+ *   (store unreachable, concurrency conflicts past the retries): the transfer stays pending
+ */
+export async function settleTransfer(
+  handler: CommandHandler,
+  transfer: WalletTransfer,
+  contextOf: (step: TransferStep) => CommandContext,
+  options: TransferRetryOptions = {},
+): Promise<TransferSettlement> {
+  const { tenantId, fromWalletId: from, toWalletId: to, transferId, amount } = transfer;
+  const receiverStream = walletStream(tenantId, to);
+  const sender = (await retryTransient(() => handler.load(walletDecider, walletStream(tenantId, from)), options)).state;
+  const sent = own(sender.transfers, transferId);
+  if (!sent || sent.direction !== 'sent' || sent.counterparty !== to || sent.amount !== amount.minor) throw walletErrors.transferNotFound(transferId);
+  if (sent.reversed) return { outcome: 'reversed', refusal: walletErrors.transferReversed(transferId, sent.reason) };
+  let refusal: DomainError;
+  try {
+    const result = await retryTransient(
+      () => handler.handle(walletDecider, receiverStream, { type: 'ReceiveTransfer', data: { walletId: to, transferId, fromWalletId: from, amount } }, contextOf('receive')),
+      options,
+    );
+    return { outcome: 'received', result };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    refusal = error;
+  }
+  try {
+    await retryTransient(
+      () =>
+        handler.handle(
+          walletDecider,
+          receiverStream,
+          { type: 'RefuseTransfer', data: { walletId: to, transferId, fromWalletId: from, amount, reason: `transfer-refused:${refusal.code}` } },
+          contextOf('refuse'),
+        ),
+      options,
+    );
+  } catch (error) {
+    // A wallet that was never opened holds nothing to refuse with (and wallets are never removed).
+    if (!(error instanceof DomainError) || error.code !== 'wallet-not-found') throw error;
+  }
+  const receiver = await retryTransient(() => handler.load(walletDecider, receiverStream), options);
+  const record = own(receiver.state.transfers, transferId);
+  if (record?.direction === 'received' && record.counterparty === from && record.amount === amount.minor) {
+    return { outcome: 'received', result: { streamId: receiverStream, revision: receiver.revision, position: receiver.lastPosition, events: [] } };
+  }
+  const reason = record?.direction === 'refused' && record.counterparty === from && record.reason !== undefined ? record.reason : `transfer-refused:${refusal.code}`;
+  return { outcome: 'refused', refusal, reason };
+}
+
+/**
+ * Reverses the sending side of a transfer `settleTransfer` found `refused`: `ReverseTransfer`
+ * (idempotent) gives the amount back to the sending wallet with `reason`. Retried
+ * `options.retries` times on errors other than `DomainError`.
+ * @throws DomainError `transfer-not-found`, `amount-out-of-range` (the sender's balance would overflow)
+ * @throws the last error of a reversal that kept failing otherwise (the process manager finishes it)
+ */
+export function reverseRefusedTransfer(
+  handler: CommandHandler,
+  transfer: WalletTransfer,
+  reason: string,
+  context: CommandContext,
+  options: TransferRetryOptions = {},
+): Promise<CommandResult<WalletEvent>> {
+  const { tenantId, fromWalletId: from, transferId } = transfer;
+  return retryTransient(
+    () => handler.handle(walletDecider, walletStream(tenantId, from), { type: 'ReverseTransfer', data: { walletId: from, transferId, reason } }, context),
+    options,
+  );
+}
+
+/**
+ * What `transferBetweenWallets` did: the sending side's result (stream, revision, and the
+ * latest position either side wrote), the transfer id, and `status`:
+ * - `completed`: the receiving wallet holds the amount;
+ * - `pending`: the sending wallet was debited but the receiving side could not be settled now
+ *   (store errors or concurrency conflicts past the retries). The wallet-transfer process
+ *   manager settles it: received, or refused and reversed to the sender, exactly once.
+ *   Sending the same transfer again (same `transferId`, same figures) is safe: it answers
+ *   `completed` once received, or `transfer-reversed` once reversed.
+ */
+export interface TransferResult extends CommandResult<WalletEvent> {
+  readonly transferId: string;
+  readonly status: 'completed' | 'pending';
+}
+
 /**
  * Transfers `amount` of the main balance from one customer's wallet to another's, both sides
- * or neither: the receiving wallet is checked first (open, same currency, not frozen); then
- * the sending side (`WalletTransferSent`) and the receiving side (`WalletTransferReceived`)
- * are appended with command ids derived from this command's; if the receiving side refuses
- * after all, the sending side is reversed (`WalletTransferReversed`) and the refusal thrown.
- * Each side is idempotent per `transferId`, so re-running the same command after a crash
- * completes it instead of moving the money twice.
+ * or neither. The receiving wallet is checked first (open, same currency, not frozen), then
+ * the sending side is appended (`WalletTransferSent`), then the receiving side is settled
+ * (`settleTransfer`: received, or refused and recorded as such on the receiving wallet), each
+ * step retried a few times (`options.retries`, default 3) on errors other than a rejection;
+ * a refused transfer is reversed to the sender (`WalletTransferReversed`) and the refusal
+ * thrown. Commands ids are derived from this command's (`<commandId>:send`, `:receive`,
+ * `:refuse`, `:reverse`), and each side is idempotent per `transferId`, so running the same
+ * command again, or the same transfer under another command id, completes it instead of
+ * moving the money twice; a transfer id once reversed is refused for good (`transfer-reversed`).
+ * When the receiving side cannot be settled now the result is `pending` (see `TransferResult`);
+ * the wallet-transfer process manager completes it.
  * @throws DomainError `wallet-not-found` (either side), `wallet-frozen`, `currency-mismatch`,
- *   `insufficient-funds`, `invalid-transfer`, `transfer-exists`
+ *   `insufficient-funds`, `invalid-transfer`, `transfer-exists`, `transfer-reversed` (409/422);
+ *   or the receiving side's rejection (e.g. `wallet-frozen`, `amount-out-of-range`), after which
+ *   the sending side is reversed
+ * @throws the sending step's own errors other than rejections (nothing or the sending side only
+ *   was written; in the latter case the process manager settles it)
  */
 export async function transferBetweenWallets(
   handler: CommandHandler,
   context: CommandContext,
   input: { fromCustomerId: string; toCustomerId: string; transferId: string; amount: Money },
-): Promise<CommandResult<WalletEvent>> {
+  options: TransferRetryOptions = {},
+): Promise<TransferResult> {
   const { fromCustomerId: from, toCustomerId: to, transferId, amount } = input;
   if (from === to) throw walletErrors.invalidTransfer(from);
   const target = (await handler.load(walletDecider, walletStream(context.tenantId, to))).state;
@@ -183,24 +336,27 @@ export async function transferBetweenWallets(
     { type: 'SendTransfer', data: { walletId: from, transferId, toWalletId: to, amount } },
     followUp(context, `${context.commandId}:send`),
   );
+  const transfer: WalletTransfer = { tenantId: context.tenantId, fromWalletId: from, toWalletId: to, transferId, amount };
+  const step = (name: TransferStep) => followUp(context, `${context.commandId}:${name}`);
+  let settled: TransferSettlement;
   try {
-    const received = await handler.handle(
-      walletDecider,
-      walletStream(context.tenantId, to),
-      { type: 'ReceiveTransfer', data: { walletId: to, transferId, fromWalletId: from, amount } },
-      followUp(context, `${context.commandId}:receive`),
-    );
-    return { ...sent, position: latestPosition(sent.position, received.position) };
+    settled = await settleTransfer(handler, transfer, step, options);
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    await handler.handle(
-      walletDecider,
-      walletStream(context.tenantId, from),
-      { type: 'ReverseTransfer', data: { walletId: from, transferId, reason: `transfer-refused:${error.code}` } },
-      followUp(context, `${context.commandId}:reverse`),
-    );
-    throw error;
+    if (error instanceof DomainError) throw error;
+    return { ...sent, transferId, status: 'pending' };
   }
+  if (settled.outcome === 'received') {
+    return { ...sent, position: latestPosition(sent.position, settled.result.position), transferId, status: 'completed' };
+  }
+  if (settled.outcome === 'refused') {
+    try {
+      await reverseRefusedTransfer(handler, transfer, settled.reason, step('reverse'), options);
+    } catch (error) {
+      // Refused for good: the process manager finishes the reversal; the answer is the refusal.
+      if (error instanceof DomainError) throw error;
+    }
+  }
+  throw settled.refusal;
 }
 
 /**

@@ -65,13 +65,20 @@ export type RefundToWallet = DomainCommand<
   }
 >;
 
-/** A customer asks to top up `amount` by `method`; nothing moves until an admin approves. Idempotent per `requestId`. */
+/**
+ * A customer asks to top up `amount` by `method`; nothing moves until an admin approves.
+ * Idempotent per `requestId`: the same request again is a no-op, the same id with another
+ * amount, method or reference is refused (`request-exists`).
+ */
 export type RequestTopUp = DomainCommand<
   'RequestTopUp',
   { readonly walletId: string; readonly requestId: string; readonly amount: Money; readonly method: TopUpMethod; readonly reference: string }
 >;
 
-/** An admin approves a pending top-up request: its amount is credited (reason `top-up`, reference = request id). */
+/**
+ * An admin approves a pending top-up request: its amount is credited (reason `top-up`,
+ * reference and `requestId` = the request id). Only this command settles a request.
+ */
 export type ApproveTopUp = DomainCommand<'ApproveTopUp', { readonly walletId: string; readonly requestId: string }>;
 
 /** An admin rejects a pending top-up request; `reason` non-empty. */
@@ -80,7 +87,9 @@ export type RejectTopUp = DomainCommand<'RejectTopUp', { readonly walletId: stri
 /**
  * Grants a bonus lot: `amount` spendable until `expiresAt` (ISO 8601, exclusive), for `reason`
  * (e.g. `campaign`, `cashback`) and `reference`. Bonus cannot be withdrawn or transferred.
- * `at`, when given, must be before `expiresAt`. Idempotent per `lotId`.
+ * `at`, when given, must be before `expiresAt`. Idempotent per `lotId`: the same grant again is
+ * a no-op (whatever `at`, even after the lot was spent or expired), the same id with another
+ * amount, expiry, reason (compared trimmed) or reference is refused (`bonus-lot-exists`).
  */
 export type GrantBonus = DomainCommand<
   'GrantBonus',
@@ -98,7 +107,11 @@ export type GrantBonus = DomainCommand<
 /** Drops every bonus lot whose expiry is at or before `now` (ISO 8601), issued by a scheduler. */
 export type ExpireBonus = DomainCommand<'ExpireBonus', { readonly walletId: string; readonly now: string }>;
 
-/** A customer asks to withdraw `amount` of the main balance to `destination` (an IBAN); the amount is held until decided. */
+/**
+ * A customer asks to withdraw `amount` of the main balance to `destination` (an IBAN); the amount
+ * is held until decided. Idempotent per `requestId`: the same request again is a no-op, the same
+ * id with another amount or destination (compared trimmed) is refused (`request-exists`).
+ */
 export type RequestWithdrawal = DomainCommand<
   'RequestWithdrawal',
   { readonly walletId: string; readonly requestId: string; readonly amount: Money; readonly destination: string }
@@ -116,13 +129,34 @@ export type SendTransfer = DomainCommand<
   { readonly walletId: string; readonly transferId: string; readonly toWalletId: string; readonly amount: Money }
 >;
 
-/** Receiving side of a transfer: adds `amount` from `fromWalletId` to the main balance. Idempotent per `transferId`. */
+/**
+ * Receiving side of a transfer: adds `amount` from `fromWalletId` to the main balance. Idempotent
+ * per `transferId`; refused for good (`transfer-reversed`) once this wallet recorded a refusal of it.
+ */
 export type ReceiveTransfer = DomainCommand<
   'ReceiveTransfer',
   { readonly walletId: string; readonly transferId: string; readonly fromWalletId: string; readonly amount: Money }
 >;
 
-/** Undoes a sent transfer whose receiving side was refused: the amount returns to the sender. Idempotent. */
+/**
+ * Records on the receiving wallet that it will never receive transfer `transferId` from
+ * `fromWalletId` (its `ReceiveTransfer` was refused; `reason` non-empty, e.g.
+ * `transfer-refused:wallet-frozen`), so that the sender's side may be reversed without the
+ * receiving side ever accepting it later. Accepted whatever the wallet's freeze or balance.
+ * A no-op when this wallet already holds a record under that id: the refusal recorded before,
+ * the transfer received (the receipt stands: read the state to see which), or another
+ * transfer's id (which `ReceiveTransfer` refuses for good with `transfer-exists`).
+ */
+export type RefuseTransfer = DomainCommand<
+  'RefuseTransfer',
+  { readonly walletId: string; readonly transferId: string; readonly fromWalletId: string; readonly amount: Money; readonly reason: string }
+>;
+
+/**
+ * Undoes a sent transfer whose receiving side was refused: the amount returns to the sender.
+ * Idempotent. Send it only once the receiving wallet can no longer receive the transfer
+ * (`RefuseTransfer` recorded): the decider cannot see the other wallet.
+ */
 export type ReverseTransfer = DomainCommand<'ReverseTransfer', { readonly walletId: string; readonly transferId: string; readonly reason: string }>;
 
 /** Freezes the wallet (see `decideWallet` for what a frozen wallet refuses); `reason` non-empty. */
@@ -147,6 +181,7 @@ export type WalletCommand =
   | RejectWithdrawal
   | SendTransfer
   | ReceiveTransfer
+  | RefuseTransfer
   | ReverseTransfer
   | FreezeWallet
   | UnfreezeWallet;

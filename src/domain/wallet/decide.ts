@@ -1,4 +1,4 @@
-import { isInstant, money, type Money } from '../shared/index.js';
+import { instantOf, isInstant, money, type Money } from '../shared/index.js';
 import type {
   ApproveTopUp,
   ApproveWithdrawal,
@@ -10,6 +10,7 @@ import type {
   OpenWallet,
   ReceiveTransfer,
   RefundToWallet,
+  RefuseTransfer,
   RejectTopUp,
   RejectWithdrawal,
   RequestTopUp,
@@ -37,6 +38,7 @@ import {
   requestNotPending,
   transferExists,
   transferNotFound,
+  transferReversed,
   walletAlreadyOpened,
   walletFrozen,
   walletNotFound,
@@ -64,21 +66,26 @@ const CURRENCY = /^[A-Z]{3}$/;
  *   main balance; lots at or past their expiry (`at`) are dropped first (`WalletBonusExpired`).
  * - Refunds go back to the main balance first (up to the main part the order paid), then to
  *   the bonus lots the order used, keeping their expiry; never more than the order's net payment.
- * - Top-ups are requested, then approved (credited, reason `top-up`) or rejected by an admin.
+ * - Top-ups are requested, then approved (credited, reason `top-up`, `requestId` set) or rejected
+ *   by an admin; a manual credit never settles a request, whatever its reason and reference.
  * - Withdrawals hold the amount (main balance only; bonus cannot be withdrawn) until approved
  *   (paid out) or rejected (released).
- * - Transfers move main balance only; each side is idempotent per transfer id, and a sent
- *   transfer whose receiving side refused is reversed (see application `transferBetweenWallets`).
+ * - Transfers move main balance only; each side is idempotent per transfer id. A receiving side
+ *   that refused records it (`WalletTransferRefused`) and then refuses that transfer for good;
+ *   the sent side is then reversed (see application `transferBetweenWallets` and the
+ *   wallet-transfer process manager). A reversed transfer id is refused (`transfer-reversed`).
  * - A frozen wallet refuses credits, payments, top-up requests and approvals, withdrawal
  *   requests and payouts, bonus grants and both transfer sides; it still accepts refunds,
  *   rejections (which release holds), transfer reversals and bonus expiry: money coming back.
  * - Movements carrying an id (`creditId`, `paymentId`, `refundId`, `requestId`, `transferId`,
- *   `lotId`) are idempotent: repeating them is a no-op.
+ *   `lotId`) are idempotent: repeating them is a no-op. Requests, lots and transfers compare
+ *   their whole content: the same id with other content is refused (`request-exists`,
+ *   `bonus-lot-exists`, `transfer-exists`).
  * @throws DomainError `invalid-currency`, `invalid-amount`, `currency-mismatch`, `amount-out-of-range`,
  *   `invalid-reason`, `invalid-time`, `bonus-already-expired`, `invalid-destination`, `invalid-transfer` (422);
  *   `wallet-already-opened`, `wallet-not-found`, `wallet-frozen`, `insufficient-funds`, `refund-exceeds-payment`,
  *   `bonus-lot-exists`, `request-exists`, `request-not-found`, `request-not-pending`, `transfer-exists`,
- *   `transfer-not-found` (409)
+ *   `transfer-not-found`, `transfer-reversed` (409)
  */
 export function decideWallet(command: WalletCommand, state: WalletState): readonly WalletEvent[] {
   switch (command.type) {
@@ -110,6 +117,8 @@ export function decideWallet(command: WalletCommand, state: WalletState): readon
       return sendTransfer(command, state);
     case 'ReceiveTransfer':
       return receiveTransfer(command, state);
+    case 'RefuseTransfer':
+      return refuseTransfer(command, state);
     case 'ReverseTransfer':
       return reverseTransfer(command, state);
     case 'FreezeWallet':
@@ -132,10 +141,21 @@ function credit({ data }: CreditWallet, state: WalletState): readonly WalletEven
   if (data.creditId !== undefined && own(state.applied, `credit:${data.creditId}`)) return [];
   const balance = checkedBalance(state, data.amount.minor);
   const { walletId, amount, reason, reference } = data;
+  // A manual credit shaped like an old approval (reason top-up, reference of a pending request)
+  // says explicitly that it settles no request; see `WalletCredited`.
+  const namesPendingRequest = reason === 'top-up' && own(state.topUps, reference)?.status === 'pending';
   return [
     {
       type: 'WalletCredited',
-      data: { walletId, amount, reason, reference, balance, ...(data.creditId === undefined ? {} : { creditId: data.creditId }) },
+      data: {
+        walletId,
+        amount,
+        reason,
+        reference,
+        balance,
+        ...(data.creditId === undefined ? {} : { creditId: data.creditId }),
+        ...(namesPendingRequest ? { requestId: null } : {}),
+      },
     },
   ];
 }
@@ -217,7 +237,7 @@ function requestTopUp({ data }: RequestTopUp, state: WalletState): readonly Wall
   if (state.frozen) throw walletFrozen(data.walletId);
   const existing = own(state.topUps, data.requestId);
   if (existing) {
-    if (existing.amount === data.amount.minor) return [];
+    if (existing.amount === data.amount.minor && existing.method === data.method && existing.reference === data.reference) return [];
     throw requestExists(data.requestId);
   }
   const { walletId, requestId, amount, method, reference } = data;
@@ -233,7 +253,9 @@ function approveTopUp({ data }: ApproveTopUp, state: WalletState): readonly Wall
   if (state.frozen) throw walletFrozen(data.walletId);
   const amount = money(request.amount, state.currency);
   const balance = checkedBalance(state, request.amount);
-  return [{ type: 'WalletCredited', data: { walletId: data.walletId, amount, reason: 'top-up', reference: data.requestId, balance } }];
+  return [
+    { type: 'WalletCredited', data: { walletId: data.walletId, amount, reason: 'top-up', reference: data.requestId, balance, requestId: data.requestId } },
+  ];
 }
 
 function rejectTopUp({ data }: RejectTopUp, state: WalletState): readonly WalletEvent[] {
@@ -256,13 +278,20 @@ function grantBonus({ data }: GrantBonus, state: WalletState): readonly WalletEv
   if (data.at !== undefined && !isInstant(data.at)) throw invalidTime('at', data.at);
   const reason = data.reason.trim();
   if (reason === '') throw invalidReason('reason');
-  if (data.at !== undefined && Date.parse(data.expiresAt) <= Date.parse(data.at)) throw bonusAlreadyExpired(data.lotId, data.expiresAt, data.at);
-  assertUsableAmount(data.amount, state, data.walletId);
-  if (own(state.applied, `lot:${data.lotId}`)) {
-    const lot = state.bonusLots.find((l) => l.lotId === data.lotId);
-    if (!lot || lot.expiresAt === data.expiresAt) return [];
+  const earlier = own(state.bonusGrants, data.lotId);
+  if (earlier) {
+    // The same grant again is a no-op, even once the lot is spent or past its expiry.
+    assertUsableAmount(data.amount, state, data.walletId);
+    const same =
+      earlier.amount === data.amount.minor &&
+      instantOf(earlier.expiresAt) === instantOf(data.expiresAt) &&
+      earlier.reason === reason &&
+      earlier.reference === data.reference;
+    if (same) return [];
     throw bonusLotExists(data.lotId);
   }
+  if (data.at !== undefined && Date.parse(data.expiresAt) <= Date.parse(data.at)) throw bonusAlreadyExpired(data.lotId, data.expiresAt, data.at);
+  assertUsableAmount(data.amount, state, data.walletId);
   if (state.frozen) throw walletFrozen(data.walletId);
   checkedBalance(state, data.amount.minor);
   const { walletId, lotId, amount, expiresAt, reference } = data;
@@ -285,7 +314,7 @@ function requestWithdrawal({ data }: RequestWithdrawal, state: WalletState): rea
   if (state.frozen) throw walletFrozen(data.walletId);
   const existing = own(state.withdrawals, data.requestId);
   if (existing) {
-    if (existing.amount === data.amount.minor) return [];
+    if (existing.amount === data.amount.minor && existing.destination === data.destination.trim()) return [];
     throw requestExists(data.requestId);
   }
   if (data.amount.minor > state.balance) throw insufficientFunds(data.walletId, money(state.balance, state.currency), data.amount);
@@ -331,8 +360,12 @@ function sendTransfer({ data }: SendTransfer, state: WalletState): readonly Wall
   if (state.frozen) throw walletFrozen(data.walletId);
   const existing = own(state.transfers, data.transferId);
   if (existing) {
-    if (existing.direction === 'sent' && existing.amount === data.amount.minor && existing.counterparty === data.toWalletId) return [];
-    throw transferExists(data.transferId);
+    const same = existing.direction === 'sent' && existing.amount === data.amount.minor && existing.counterparty === data.toWalletId;
+    if (!same) throw transferExists(data.transferId);
+    // Sending it again would be a no-op here, but the receiving side could then accept it
+    // and money would be created: a reversed id is spent.
+    if (existing.reversed) throw transferReversed(data.transferId, existing.reason);
+    return [];
   }
   if (data.amount.minor > state.balance) throw insufficientFunds(data.walletId, money(state.balance, state.currency), data.amount);
   const { walletId, transferId, toWalletId, amount } = data;
@@ -345,6 +378,7 @@ function receiveTransfer({ data }: ReceiveTransfer, state: WalletState): readonl
   assertUsableAmount(data.amount, state, data.walletId);
   const existing = own(state.transfers, data.transferId);
   if (existing) {
+    if (existing.direction === 'refused' && existing.counterparty === data.fromWalletId) throw transferReversed(data.transferId, existing.reason);
     if (existing.direction === 'received' && existing.amount === data.amount.minor && existing.counterparty === data.fromWalletId) return [];
     throw transferExists(data.transferId);
   }
@@ -352,6 +386,17 @@ function receiveTransfer({ data }: ReceiveTransfer, state: WalletState): readonl
   const balance = checkedBalance(state, data.amount.minor);
   const { walletId, transferId, fromWalletId, amount } = data;
   return [{ type: 'WalletTransferReceived', data: { walletId, transferId, fromWalletId, amount, balance } }];
+}
+
+function refuseTransfer({ data }: RefuseTransfer, state: WalletState): readonly WalletEvent[] {
+  const reason = data.reason.trim();
+  if (reason === '') throw invalidReason('reason');
+  assertOpen(state, data.walletId);
+  // Whatever holds this id here already decides: the refusal recorded before, the receipt
+  // (it stands), or another transfer's id (`ReceiveTransfer` refuses this one for good).
+  if (own(state.transfers, data.transferId)) return [];
+  const { walletId, transferId, fromWalletId, amount } = data;
+  return [{ type: 'WalletTransferRefused', data: { walletId, transferId, fromWalletId, amount, reason } }];
 }
 
 function reverseTransfer({ data }: ReverseTransfer, state: WalletState): readonly WalletEvent[] {

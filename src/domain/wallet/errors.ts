@@ -22,6 +22,7 @@ export const walletErrorCodes = [
   'invalid-transfer',
   'transfer-exists',
   'transfer-not-found',
+  'transfer-reversed',
 ] as const;
 
 /** One of `walletErrorCodes`. */
@@ -108,12 +109,15 @@ export function bonusAlreadyExpired(lotId: string, expiresAt: string, at: string
   });
 }
 
-/** 409 `bonus-lot-exists`: a lot with this id was granted before with other figures. */
+/** 409 `bonus-lot-exists`: a lot with this id was granted before with another amount, expiry, reason or reference. */
 export function bonusLotExists(lotId: string): DomainError {
   return new DomainError('bonus-lot-exists', `bonus lot ${lotId} was already granted`, 'conflict', { lotId });
 }
 
-/** 409 `request-exists`: a top-up or withdrawal request with this id exists with other figures. */
+/**
+ * 409 `request-exists`: a top-up or withdrawal request with this id exists with other content
+ * (top-up: amount, method or reference; withdrawal: amount or destination).
+ */
 export function requestExists(requestId: string): DomainError {
   return new DomainError('request-exists', `request ${requestId} already exists`, 'conflict', { requestId });
 }
@@ -146,4 +150,19 @@ export function transferExists(transferId: string): DomainError {
 /** 409 `transfer-not-found`: no sent transfer with this id in this wallet. */
 export function transferNotFound(transferId: string): DomainError {
   return new DomainError('transfer-not-found', `no transfer ${transferId} was sent from this wallet`, 'conflict', { transferId });
+}
+
+/**
+ * 409 `transfer-reversed`: transfer `transferId` was refused by the receiving wallet and its
+ * amount returned (or is being returned) to the sender; that id can never move money again,
+ * send the transfer again under a new `transferId`. Details: `transferId`, and `reason` (the
+ * reversal's reason, e.g. `transfer-refused:wallet-frozen`) when the sender's side knows it.
+ */
+export function transferReversed(transferId: string, reason?: string): DomainError {
+  return new DomainError(
+    'transfer-reversed',
+    `transfer ${transferId} was refused by the receiving wallet and reversed; send it again with a new transferId`,
+    'conflict',
+    { transferId, ...(reason === undefined ? {} : { reason }) },
+  );
 }

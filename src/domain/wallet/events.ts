@@ -21,6 +21,18 @@ export type WalletOpened = DomainEvent<
  * `amount` was credited to the main balance for `reason`; `reference` names the source
  * (for an approved top-up request: the request id; for a gift cheque: its code).
  * `creditId` is present when the credit was idempotent by id.
+ *
+ * `requestId` says which top-up request the credit settles, and only an approval
+ * (`ApproveTopUp`) settles one:
+ * - a string: the approval of that request (written by `ApproveTopUp` since the field exists);
+ * - `null`: a manual credit (`CreditWallet`) with reason `top-up` whose reference happens to
+ *   name a pending request: it settles nothing;
+ * - absent: any other credit, or one written before the field existed. Those are read as
+ *   before (see `evolveWallet`): reason `top-up` + the reference of a pending request = its
+ *   approval. No credit written since then is absent *and* of that shape, so old logs replay
+ *   to the state they always had and new manual credits never touch a request. (Chosen over
+ *   an upcaster: no upcaster is registered for wallet events, and an upcaster sees one event's
+ *   data, not whether the request it names was pending at that point of the stream.)
  */
 export type WalletCredited = DomainEvent<
   'WalletCredited',
@@ -31,6 +43,7 @@ export type WalletCredited = DomainEvent<
     readonly reference: string;
     readonly balance: Money;
     readonly creditId?: string;
+    readonly requestId?: string | null;
   }
 >;
 
@@ -87,7 +100,7 @@ export type WalletTopUpRequested = DomainEvent<
   { readonly walletId: string; readonly requestId: string; readonly amount: Money; readonly method: TopUpMethod; readonly reference: string }
 >;
 
-/** An admin rejected top-up request `requestId` (its `amount` was never credited). Approval is a `WalletCredited` with reason `top-up`. */
+/** An admin rejected top-up request `requestId` (its `amount` was never credited). Approval is a `WalletCredited` with reason `top-up` and this `requestId`. */
 export type WalletTopUpRejected = DomainEvent<
   'WalletTopUpRejected',
   { readonly walletId: string; readonly requestId: string; readonly amount: Money; readonly reason: string }
@@ -165,6 +178,16 @@ export type WalletTransferReceived = DomainEvent<
   { readonly walletId: string; readonly transferId: string; readonly fromWalletId: string; readonly amount: Money; readonly balance: Money }
 >;
 
+/**
+ * The receiving wallet refused transfer `transferId` of `amount` from `fromWalletId` for `reason`
+ * (`transfer-refused:<code>`) and will never receive it; the sender's side is reversed after it.
+ * Moves no money.
+ */
+export type WalletTransferRefused = DomainEvent<
+  'WalletTransferRefused',
+  { readonly walletId: string; readonly transferId: string; readonly fromWalletId: string; readonly amount: Money; readonly reason: string }
+>;
+
 /** Sent transfer `transferId` was refused by the receiving side; `amount` returned to the sender; `balance` after. */
 export type WalletTransferReversed = DomainEvent<
   'WalletTransferReversed',
@@ -199,6 +222,7 @@ export type WalletEvent =
   | WalletWithdrawalRejected
   | WalletTransferSent
   | WalletTransferReceived
+  | WalletTransferRefused
   | WalletTransferReversed
   | WalletFrozen
   | WalletUnfrozen;
@@ -217,6 +241,7 @@ const names: { readonly [K in WalletEvent['type']]: K } = {
   WalletWithdrawalRejected: 'WalletWithdrawalRejected',
   WalletTransferSent: 'WalletTransferSent',
   WalletTransferReceived: 'WalletTransferReceived',
+  WalletTransferRefused: 'WalletTransferRefused',
   WalletTransferReversed: 'WalletTransferReversed',
   WalletFrozen: 'WalletFrozen',
   WalletUnfrozen: 'WalletUnfrozen',

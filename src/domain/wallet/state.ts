@@ -1,5 +1,6 @@
 import { instantOf } from '../shared/index.js';
-import type { BonusLotAmount, WalletEvent } from './events.js';
+import type { TopUpMethod } from './commands.js';
+import type { BonusLotAmount, WalletCredited, WalletEvent } from './events.js';
 
 /** A bonus lot still holding `remaining` minor units, spendable until `expiresAt` (ISO 8601, exclusive). */
 export interface BonusLot {
@@ -14,24 +15,40 @@ export interface WalletOrderPayment {
   readonly bonus: readonly { readonly lotId: string; readonly amount: number; readonly expiresAt: string }[];
 }
 
-/** A top-up request and where it is. */
+/** A top-up request as asked (`amount` in minor units, `method`, `reference`) and where it is. */
 export interface TopUpRequest {
   readonly amount: number;
+  readonly method: TopUpMethod;
+  readonly reference: string;
   readonly status: 'pending' | 'approved' | 'rejected';
 }
 
-/** A withdrawal request and where it is (`pending`: its amount is held). */
+/** A withdrawal request as asked (`amount` in minor units, `destination` trimmed) and where it is (`pending`: its amount is held). */
 export interface WithdrawalRequest {
   readonly amount: number;
+  readonly destination: string;
   readonly status: 'pending' | 'paid-out' | 'rejected';
 }
 
-/** One side of a transfer as this wallet saw it. */
+/** A bonus lot as granted (kept after the lot is spent or expired, for idempotency per lot id). */
+export interface BonusGrant {
+  readonly amount: number;
+  readonly expiresAt: string;
+  readonly reason: string;
+  readonly reference: string;
+}
+
+/**
+ * One transfer as this wallet saw it: `sent` from here (`reversed` once its amount came back),
+ * `received` here, or `refused` here (never to be received). `counterparty`: the other wallet;
+ * `amount` in minor units; `reason`: why it was refused (`refused`) or reversed (`sent`, reversed).
+ */
 export interface TransferRecord {
-  readonly direction: 'sent' | 'received';
+  readonly direction: 'sent' | 'received' | 'refused';
   readonly amount: number;
   readonly counterparty: string;
   readonly reversed: boolean;
+  readonly reason?: string;
 }
 
 /**
@@ -42,7 +59,9 @@ export interface TransferRecord {
  * - `held`: Σ of pending withdrawals;
  * - `paidByOrder`: orderId → minor units paid for it from this wallet net of refunds (main + bonus);
  * - `orderPayments`: the same split by main balance and bonus lot, for refunds;
- * - `applied`: ids of idempotent movements already applied (`credit:<id>`, `payment:<id>`, `refund:<id>`).
+ * - `bonusGrants`: lotId → the lot as granted (also once spent or expired);
+ * - `topUps`, `withdrawals`: requestId → the request; `transfers`: transferId → this wallet's side;
+ * - `applied`: ids of idempotent movements already applied (`credit:<id>`, `payment:<id>`, `refund:<id>`, `lot:<id>`).
  * Before it is opened, ids and currency are empty strings and every figure is 0.
  */
 export interface WalletState {
@@ -52,6 +71,7 @@ export interface WalletState {
   readonly currency: string;
   readonly balance: number;
   readonly bonusLots: readonly BonusLot[];
+  readonly bonusGrants: Readonly<Record<string, BonusGrant>>;
   readonly held: number;
   readonly frozen: boolean;
   readonly paidByOrder: Readonly<Record<string, number>>;
@@ -70,6 +90,7 @@ export const initialWalletState: WalletState = {
   currency: '',
   balance: 0,
   bonusLots: [],
+  bonusGrants: {},
   held: 0,
   frozen: false,
   paidByOrder: {},
@@ -125,6 +146,16 @@ function withLotDelta(lots: readonly BonusLot[], parts: readonly BonusLotAmount[
   return sortLots(next.filter((l) => l.remaining > 0));
 }
 
+function withWithdrawalStatus(
+  state: WalletState,
+  requestId: string,
+  amount: number,
+  status: WithdrawalRequest['status'],
+): Readonly<Record<string, WithdrawalRequest>> {
+  const request = own(state.withdrawals, requestId);
+  return { ...state.withdrawals, [requestId]: { amount, destination: request?.destination ?? '', status } };
+}
+
 function orderPaymentOf(state: WalletState, orderId: string): WalletOrderPayment {
   return own(state.orderPayments, orderId) ?? { main: 0, bonus: [] };
 }
@@ -149,6 +180,20 @@ function mark(state: WalletState, key: string | undefined): Readonly<Record<stri
 }
 
 /**
+ * The id of the pending top-up request a credit settles, if any. `requestId` a string: that
+ * request (an approval). `requestId` null: none (a manual credit). `requestId` absent (every
+ * credit but approvals and manual top-up credits naming a pending request, and all credits
+ * written before the field existed): as it was always read, reason `top-up` with the reference
+ * of a pending request settles it. See `WalletCredited` for why this keeps old logs replaying
+ * to the same state while a manual credit written today never settles a request.
+ */
+function settledTopUp(state: WalletState, data: WalletCredited['data']): string | undefined {
+  const requestId = data.requestId === undefined ? (data.reason === 'top-up' ? data.reference : null) : data.requestId;
+  if (requestId === null) return undefined;
+  return own(state.topUps, requestId)?.status === 'pending' ? requestId : undefined;
+}
+
+/**
  * The wallet state after one event. Figures move by each event's amounts (the balance
  * figures inside events are for projections). Events written before bonus lots existed
  * (no `fromMain`/`toMain`) moved the main balance only. Total: never throws.
@@ -159,16 +204,17 @@ export function evolveWallet(state: WalletState, event: WalletEvent): WalletStat
       const { walletId, customerId, currency } = event.data;
       return { ...initialWalletState, status: 'open', walletId, customerId, currency };
     }
-    case 'WalletCredited':
+    case 'WalletCredited': {
+      const settled = settledTopUp(state, event.data);
+      const request = settled === undefined ? undefined : own(state.topUps, settled);
       return {
         ...state,
         balance: state.balance + event.data.amount.minor,
         applied: mark(state, event.data.creditId === undefined ? undefined : `credit:${event.data.creditId}`),
-        topUps:
-          event.data.reason === 'top-up' && own(state.topUps, event.data.reference)?.status === 'pending'
-            ? { ...state.topUps, [event.data.reference]: { amount: event.data.amount.minor, status: 'approved' } }
-            : state.topUps,
+        // The request keeps the credited amount, as it always did (same state for old logs).
+        topUps: settled === undefined || !request ? state.topUps : { ...state.topUps, [settled]: { ...request, amount: event.data.amount.minor, status: 'approved' } },
       };
+    }
     case 'WalletDebited': {
       const { orderId, amount } = event.data;
       const fromBonus = event.data.fromBonus ?? [];
@@ -200,15 +246,23 @@ export function evolveWallet(state: WalletState, event: WalletEvent): WalletStat
         applied: mark(state, event.data.refundId === undefined ? undefined : `refund:${event.data.refundId}`),
       };
     }
-    case 'WalletTopUpRequested':
-      return { ...state, topUps: { ...state.topUps, [event.data.requestId]: { amount: event.data.amount.minor, status: 'pending' } } };
-    case 'WalletTopUpRejected':
-      return { ...state, topUps: { ...state.topUps, [event.data.requestId]: { amount: event.data.amount.minor, status: 'rejected' } } };
+    case 'WalletTopUpRequested': {
+      const { requestId, amount, method, reference } = event.data;
+      return { ...state, topUps: { ...state.topUps, [requestId]: { amount: amount.minor, method, reference, status: 'pending' } } };
+    }
+    case 'WalletTopUpRejected': {
+      const request = own(state.topUps, event.data.requestId);
+      const rejected: TopUpRequest = request
+        ? { ...request, amount: event.data.amount.minor, status: 'rejected' }
+        : { amount: event.data.amount.minor, method: 'card', reference: '', status: 'rejected' };
+      return { ...state, topUps: { ...state.topUps, [event.data.requestId]: rejected } };
+    }
     case 'WalletBonusGranted': {
-      const { lotId, amount, expiresAt } = event.data;
+      const { lotId, amount, expiresAt, reason, reference } = event.data;
       return {
         ...state,
         bonusLots: sortLots([...state.bonusLots, { lotId, remaining: amount.minor, expiresAt }]),
+        bonusGrants: { ...state.bonusGrants, [lotId]: { amount: amount.minor, expiresAt, reason, reference } },
         applied: mark(state, `lot:${lotId}`),
       };
     }
@@ -219,20 +273,23 @@ export function evolveWallet(state: WalletState, event: WalletEvent): WalletStat
         ...state,
         balance: state.balance - event.data.amount.minor,
         held: state.held + event.data.amount.minor,
-        withdrawals: { ...state.withdrawals, [event.data.requestId]: { amount: event.data.amount.minor, status: 'pending' } },
+        withdrawals: {
+          ...state.withdrawals,
+          [event.data.requestId]: { amount: event.data.amount.minor, destination: event.data.destination, status: 'pending' },
+        },
       };
     case 'WalletWithdrawalPaidOut':
       return {
         ...state,
         held: state.held - event.data.amount.minor,
-        withdrawals: { ...state.withdrawals, [event.data.requestId]: { amount: event.data.amount.minor, status: 'paid-out' } },
+        withdrawals: withWithdrawalStatus(state, event.data.requestId, event.data.amount.minor, 'paid-out'),
       };
     case 'WalletWithdrawalRejected':
       return {
         ...state,
         balance: state.balance + event.data.amount.minor,
         held: state.held - event.data.amount.minor,
-        withdrawals: { ...state.withdrawals, [event.data.requestId]: { amount: event.data.amount.minor, status: 'rejected' } },
+        withdrawals: withWithdrawalStatus(state, event.data.requestId, event.data.amount.minor, 'rejected'),
       };
     case 'WalletTransferSent':
       return {
@@ -252,12 +309,26 @@ export function evolveWallet(state: WalletState, event: WalletEvent): WalletStat
           [event.data.transferId]: { direction: 'received', amount: event.data.amount.minor, counterparty: event.data.fromWalletId, reversed: false },
         },
       };
+    case 'WalletTransferRefused':
+      return {
+        ...state,
+        transfers: {
+          ...state.transfers,
+          [event.data.transferId]: {
+            direction: 'refused',
+            amount: event.data.amount.minor,
+            counterparty: event.data.fromWalletId,
+            reversed: false,
+            reason: event.data.reason,
+          },
+        },
+      };
     case 'WalletTransferReversed': {
       const sent = own(state.transfers, event.data.transferId);
       return {
         ...state,
         balance: state.balance + event.data.amount.minor,
-        transfers: sent ? { ...state.transfers, [event.data.transferId]: { ...sent, reversed: true } } : state.transfers,
+        transfers: sent ? { ...state.transfers, [event.data.transferId]: { ...sent, reversed: true, reason: event.data.reason } } : state.transfers,
       };
     }
     case 'WalletFrozen':
