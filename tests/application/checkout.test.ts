@@ -57,7 +57,7 @@ describe('checkout', () => {
     assert.deepEqual(await orderEvents('order-2'), ['OrderPlaced', 'OrderPaymentConfirmed']);
   });
 
-  it('undoes the reservations made and cancels the order when a later line is out of stock', async () => {
+  it('undoes the reservations made, cancels the order and refunds the captured card when a later line is out of stock', async () => {
     await f.stockedProduct('PEN-1', 500, 10);
     await f.stockedProduct('PEN-2', 500, 1);
     await f.basketFor('cust-3', 'basket-3', 0, [{ sku: 'PEN-1', quantity: 3 }, { sku: 'PEN-2', quantity: 2 }]);
@@ -68,9 +68,10 @@ describe('checkout', () => {
       }),
       (e: unknown) => e instanceof DomainError && e.code === 'insufficient-stock',
     );
-    assert.deepEqual(await orderEvents('order-3'), ['OrderPlaced', 'OrderCancelled']);
-    const cancelled = (await f.store.readStream(commerce.orderStream('acme', 'order-3')))[1]!;
-    assert.equal(cancelled.data.reason, 'checkout-failed:insufficient-stock');
+    assert.deepEqual(await orderEvents('order-3'), ['OrderPlaced', 'OrderCancelled', 'OrderRefunded']);
+    const [, cancelled, refunded] = await f.store.readStream(commerce.orderStream('acme', 'order-3'));
+    assert.equal(cancelled!.data.reason, 'checkout-failed:insufficient-stock');
+    assert.deepEqual(refunded!.data.toPayments, [{ method: 'card', reference: 'psp-3', amount: TRY(2500) }], 'the card captured at checkout goes back');
     assert.equal((await stock('PEN-1')).reserved, 0);
     assert.equal((await stock('PEN-1')).onHand, 10);
     const basket = await f.handler.load(basketDecider, commerce.basketStream('acme', 'basket-3'));

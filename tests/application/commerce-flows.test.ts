@@ -89,7 +89,7 @@ describe('commerce flows through the checkout process manager', () => {
       commerce.checkout(f.handler, f.context(T0), { basketId: 'b-once-2', orderId: 'o-once-2', shipping: TRY(0), payment: { external: card(true) } }, { manager: slow }),
       isCode('coupon-usage-limit-reached'),
     );
-    assert.deepEqual(await types(commerce.orderStream('acme', 'o-once-2')), ['OrderPlaced', 'OrderCancelled']);
+    assert.deepEqual(await types(commerce.orderStream('acme', 'o-once-2')), ['OrderPlaced', 'OrderCancelled', 'OrderRefunded'], 'the card captured at checkout is refunded with the cancellation');
     assert.equal((await stock('CPN-2')).reserved, 1, 'only the winner holds stock');
     assert.equal((await basket('b-once-2')).status, 'open', 'the loser keeps the basket');
     const c = await campaign('ONCE');

@@ -152,10 +152,11 @@ describe('order: payment plan and results', () => {
     rejects(orderDecider, [planned(12_000, 'card'), ...captured], result('captured', { reference: 'psp-2' }), 'payment-already-captured', 'conflict');
   });
 
-  it('rejects a decline without a reason, and a result for an order no longer pending', () => {
+  it('rejects a decline without a reason, and a result for an order no longer pending (a capture for a cancelled order: see order-cancel-refunds)', () => {
     rejects(orderDecider, [planned(12_000, 'card')], result('declined', { reason: ' ' }), 'invalid-reason', 'unprocessable');
     const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId, reason: 'x', previousStatus: 'pending' } };
-    rejects(orderDecider, [planned(12_000, 'card'), cancelled], result('captured'), 'order-not-payable', 'conflict', { status: 'cancelled' });
+    rejects(orderDecider, [planned(12_000, 'card'), cancelled], result('declined'), 'order-not-payable', 'conflict', { status: 'cancelled' });
+    rejects(orderDecider, [planned(12_000, 'card'), paid], result('captured'), 'order-not-payable', 'conflict', { status: 'confirmed' });
   });
 });
 
@@ -208,11 +209,26 @@ describe('order: the transition table', () => {
     spec(orderDecider).given([...history, processing, shipped]).when({ type: 'DeliverOrder', data: { orderId } }).then([delivered]);
   });
 
-  it('a processing order can still be cancelled', () => {
+  it('a processing order can still be cancelled, its card part refunded', () => {
     spec(orderDecider)
       .given([placedEvent(), paid, processing])
       .when({ type: 'CancelOrder', data: { orderId, reason: 'out of stock at packing' } })
-      .then([{ type: 'OrderCancelled', data: { orderId, reason: 'out of stock at packing', previousStatus: 'processing' } }]);
+      .then([
+        { type: 'OrderCancelled', data: { orderId, reason: 'out of stock at packing', previousStatus: 'processing' } },
+        {
+          type: 'OrderRefunded',
+          data: {
+            orderId,
+            refundId: 'cancellation',
+            amount: TRY(40_000),
+            reason: 'cancelled: out of stock at packing',
+            toWallet: TRY(0),
+            toExternal: TRY(40_000),
+            refundedTotal: TRY(40_000),
+            toPayments: [{ method: 'card', reference: 'psp-1', amount: TRY(40_000) }],
+          },
+        },
+      ]);
   });
 
   it('every illegal transition is its named error', () => {
@@ -227,7 +243,7 @@ describe('order: the transition table', () => {
   it('the table lists the states each command is allowed from', () => {
     assert.deepEqual(orderTransitions.CancelOrder.from, ['pending', 'confirmed', 'processing']);
     assert.deepEqual(orderTransitions.ShipOrder.from, ['confirmed', 'processing']);
-    assert.deepEqual(orderTransitions.RefundOrder.from, ['delivered', 'returned']);
+    assert.deepEqual(orderTransitions.RefundOrder.from, ['delivered', 'returned', 'cancelled']);
   });
 });
 

@@ -290,11 +290,26 @@ describe('order: CancelOrder', () => {
     spec(orderDecider).given([placed]).when(cancel()).then([cancelled]);
   });
 
-  it('cancels a confirmed order, trimming the reason', () => {
+  it('cancels a confirmed order, trimming the reason, and refunds its card payment (the wallet part goes back through checkout)', () => {
     spec(orderDecider)
       .given([placed, paid])
       .when(cancel('  out of stock '))
-      .then([{ type: 'OrderCancelled', data: { orderId, reason: 'out of stock', previousStatus: 'confirmed' } }]);
+      .then([
+        { type: 'OrderCancelled', data: { orderId, reason: 'out of stock', previousStatus: 'confirmed' } },
+        {
+          type: 'OrderRefunded',
+          data: {
+            orderId,
+            refundId: 'cancellation',
+            amount: money(22_480, 'TRY'),
+            reason: 'cancelled: out of stock',
+            toWallet: money(0, 'TRY'),
+            toExternal: money(22_480, 'TRY'),
+            refundedTotal: money(22_480, 'TRY'),
+            toPayments: [{ method: 'card', reference: 'PSP-1', amount: money(22_480, 'TRY') }],
+          },
+        },
+      ]);
   });
 
   it('rejects a blank reason', () => {

@@ -4,7 +4,7 @@ import { returnableFor, stockDecider } from '../../domain/stock/index.js';
 import { paidForOrder, walletDecider } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
-import { CheckoutProcessManager, eventRef, expireOrder, toObserved } from '../process-managers/checkout/index.js';
+import { CheckoutProcessManager, expireOrder, observedIn } from '../process-managers/checkout/index.js';
 import { latestPosition, type Position } from '../ports/event-store.js';
 import { orderStream, stockStream, walletStream } from './streams.js';
 
@@ -17,9 +17,10 @@ export interface OrderUseCaseOptions {
 }
 
 /**
- * Lets an order's checkout process react to the event `result` appended (synchronously,
- * bounded); the subscriber would deliver it too (at least once, deduplicated).
- * @returns the last position the process wrote, or `undefined` (no event, or no process)
+ * Lets an order's checkout process react to the event `result` appended that it observes (the
+ * cancellation, not the refund appended with it; synchronously, bounded); the subscriber would
+ * deliver it too (at least once, deduplicated by its id `<stream>@<revision>`).
+ * @returns the last position the process wrote, or `undefined` (no such event, or no process)
  */
 async function notifyProcess(
   handler: CommandHandler,
@@ -28,12 +29,11 @@ async function notifyProcess(
   result: CommandResult<OrderEvent>,
   options: OrderUseCaseOptions,
 ): Promise<{ position: Position | undefined; hasProcess: boolean }> {
-  const event = result.events.at(-1);
-  const observed = event ? toObserved(event.type, event.data) : undefined;
+  const observed = observedIn(result.streamId, result.revision, result.events);
   if (!observed) return { position: undefined, hasProcess: false };
   const manager = options.manager ?? new CheckoutProcessManager(handler);
   const trigger = { actor: context.actor, correlationId: context.correlationId, at: context.occurredAt };
-  const hasProcess = await manager.observe(context.tenantId, orderId, eventRef(result.streamId, result.revision), trigger, observed);
+  const hasProcess = await manager.observe(context.tenantId, orderId, observed.source, trigger, observed.event);
   if (!hasProcess) return { position: undefined, hasProcess };
   const run = await manager.drive(context.tenantId, orderId, { maxMs: options.maxWaitMs ?? 10_000 });
   return { position: run.position, hasProcess };
@@ -59,6 +59,8 @@ export async function confirmOrderPayment(
  * The external payment's result as the card provider (or an admin for a bank transfer) reports
  * it: captured → the checkout process confirms the order; declined → it cancels the order
  * (`payment-declined: <reason>`), releases stock, coupon and wallet part, and reopens the basket.
+ * A capture reported for an order cancelled meanwhile is recorded with its refund
+ * (`OrderRefunded` `capture:<reference>`, to that payment).
  * @throws DomainError `order-not-found`, `order-not-payable`, `payment-amount-mismatch`,
  *   `payment-method-mismatch`, `payment-already-captured`, `invalid-reason`
  */
@@ -136,9 +138,11 @@ export function deliverOrder(handler: CommandHandler, context: CommandContext, i
 }
 
 /**
- * Cancels an order; its checkout process then releases the stock reservations and the coupon
- * and refunds what the wallet paid. Orders placed before checkout processes existed are
- * compensated here directly. The result's `position` is the last event written.
+ * Cancels an order. The order records, in the same append, the refund of the external payments
+ * it captured (`OrderRefunded` `cancellation`, naming each payment's method, reference and
+ * amount for the payment provider); its checkout process then releases the stock reservations
+ * and the coupon and refunds what the wallet paid. Orders placed before checkout processes
+ * existed are compensated here directly. The result's `position` is the last event written.
  * @throws DomainError `order-not-found`, `order-not-cancellable`, `invalid-reason`
  */
 export async function cancelOrder(
@@ -211,7 +215,9 @@ export async function returnOrderItems(
 /**
  * Refunds part or all of a delivered (or returned) order: records `OrderRefunded` and gives
  * its wallet part back to the customer's wallet (`RefundToWallet`, idempotent per refund id);
- * the external part is for the payment provider.
+ * the external part is for the payment provider. A cancelled order can be refunded up to what
+ * its external payments captured and no refund gave back yet (a manual correction, all of it to
+ * those payments, listed in `toPayments`); more is `refund-exceeds-paid`.
  * @throws DomainError `order-not-found`, `order-not-refundable`, `refund-exceeds-paid`, `invalid-amount`, `invalid-reason`
  */
 export async function refundOrder(

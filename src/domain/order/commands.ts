@@ -38,10 +38,14 @@ export interface OrderAllocation {
 /**
  * How the order will be paid: `wallet` (minor units ≥ 0, taken from the customer's wallet at
  * checkout) and the rest by `method`, which is required when the wallet part is below the total.
+ * `capturedReference`: the provider's reference when the external part was already captured
+ * before the order was placed (a card captured at checkout); the order then starts with that
+ * payment captured, so a cancellation refunds it. Ignored when there is no external part.
  */
 export interface PlaceOrderPayment {
   readonly wallet?: Money;
   readonly method?: ExternalPaymentMethod;
+  readonly capturedReference?: string;
 }
 
 /**
@@ -78,7 +82,8 @@ export type ConfirmOrderPayment = DomainCommand<
 /**
  * The result of an external payment of a pending order, as the provider (card) or an admin
  * (bank transfer received) reports it: `captured` (amount = the plan's external part) or
- * `declined` with a `reason`.
+ * `declined` with a `reason`. A capture reported for an order cancelled meanwhile (e.g. expired
+ * unpaid) is recorded and refunded at once.
  */
 export type RecordPaymentResult = DomainCommand<
   'RecordPaymentResult',
@@ -107,7 +112,10 @@ export type ShipOrder = DomainCommand<
 /** Marks a shipped order as delivered. */
 export type DeliverOrder = DomainCommand<'DeliverOrder', { readonly orderId: string }>;
 
-/** Cancels a pending, confirmed or processing order; `reason` must be non-empty after trim. */
+/**
+ * Cancels a pending, confirmed or processing order; `reason` must be non-empty after trim. The
+ * external payments it captured are refunded with it (`OrderRefunded`, refund id `cancellation`).
+ */
 export type CancelOrder = DomainCommand<'CancelOrder', { readonly orderId: string; readonly reason: string }>;
 
 /** Records the return of `items` (SKU and units) of a delivered order; idempotent per `returnId`. */
@@ -121,7 +129,12 @@ export type ReturnOrderItems = DomainCommand<
   }
 >;
 
-/** Refunds `amount` (minor units > 0) of a delivered or returned order; idempotent per `refundId`. */
+/**
+ * Refunds `amount` (minor units > 0, order currency) of a delivered or returned order (up to what
+ * was paid, net of refunds), or of a cancelled order (up to what its external payments captured,
+ * net of refunds: a manual correction; the wallet part went back with the cancellation);
+ * idempotent per `refundId`.
+ */
 export type RefundOrder = DomainCommand<
   'RefundOrder',
   { readonly orderId: string; readonly refundId: string; readonly amount: Money; readonly reason: string }

@@ -45,8 +45,19 @@ import {
   refundExceedsPaid,
   returnExceedsOrdered,
 } from './errors.js';
-import type { OrderEvent, OrderPaymentPlan } from './events.js';
-import { allocationsOf, returnedUnits, totalPaid, walletPaid, type OrderState, type PlacedOrderState } from './state.js';
+import type { OrderEvent, OrderPaymentPlan, OrderRefunded } from './events.js';
+import {
+  allocationsOf,
+  evolveOrder,
+  externalPayments,
+  externalRefundable,
+  refundedToExternal,
+  returnedUnits,
+  totalPaid,
+  walletPaid,
+  type OrderState,
+  type PlacedOrderState,
+} from './state.js';
 import { KDV_RATES, PRICES_INCLUDE_KDV, paidForUnits, priceOrder } from './tax.js';
 import { orderTransitions } from './transitions.js';
 
@@ -72,12 +83,19 @@ const TRANSITION_ERRORS: Readonly<Record<string, (orderId: string, status: strin
  * - Payment plan: the wallet part is at most the total; any rest needs an external method
  *   (card, bank transfer, boleto); wallet + card is a split payment.
  * - Card/bank-transfer results arrive as `RecordPaymentResult` (captured must equal the external
- *   part, by the planned method); confirmation needs payments summing to the total.
+ *   part, by the planned method), or with `PlaceOrder` (`payment.capturedReference`: captured
+ *   before placement); confirmation needs payments summing to the total.
  * - An unpaid (pending, not captured) order whose `paymentDueBy` has passed is cancelled by
  *   `ExpireUnpaidOrder` with reason `reservation-expired`; for other statuses it is a no-op.
+ * - Cancelling (`CancelOrder`; `ExpireUnpaidOrder` never finds a capture) refunds in the same append
+ *   every external payment the order took (`externalPayments`: confirmed, or captured while
+ *   pending; never a declined one, never the wallet part, which the checkout process gives back):
+ *   `OrderRefunded` `cancellation` naming each payment's method, reference and amount. A capture
+ *   reported after the cancellation is recorded and refunded the same way (`capture:<reference>`).
  * - Returns after delivery: at most the units ordered, net of earlier returns; each item's amount is
  *   its paid price pro rata; all units back → `returned`. Refunds after delivery: at most what was
- *   paid net of refunds, to the wallet first (up to its part), then the external method.
+ *   paid net of refunds, to the wallet first (up to its part), then the external method. Refunds of
+ *   a cancelled order (manual corrections): at most its external payments net of refunds, all to them.
  * @throws DomainError `order-has-no-lines`, `invalid-quantity`, `invalid-price`, `invalid-amount`,
  *   `currency-mismatch`, `amount-out-of-range`, `payment-amount-mismatch`, `invalid-reason`,
  *   `invalid-tax-rate`, `invalid-time`, `invalid-allocation`, `discount-exceeds-subtotal`,
@@ -155,13 +173,19 @@ function place({ data }: PlaceOrder, state: OrderState): readonly OrderEvent[] {
   ];
 }
 
-/** The payment plan of `total`. @throws payment-exceeds-total, payment-incomplete */
+/**
+ * The payment plan of `total`: the external part keeps its method and, when captured before
+ * placement, the provider's reference (nothing of either when the wallet covers the total).
+ * @throws payment-exceeds-total, payment-incomplete
+ */
 function plan(input: NonNullable<PlaceOrder['data']['payment']>, total: Money): OrderPaymentPlan {
   const wallet = input.wallet ?? money(0, total.currency);
   if (wallet.minor > total.minor) throw paymentExceedsTotal(total, wallet);
   const external = money(total.minor - wallet.minor, total.currency);
   if (external.minor > 0 && input.method === undefined) throw paymentIncomplete(total, input.wallet ?? null);
-  return { wallet, external, ...(input.method === undefined || external.minor === 0 ? {} : { method: input.method }) };
+  if (input.method === undefined || external.minor === 0) return { wallet, external };
+  const captured = input.capturedReference?.trim() ?? '';
+  return { wallet, external, method: input.method, ...(captured === '' ? {} : { capturedReference: captured }) };
 }
 
 function confirmPayment({ data }: ConfirmOrderPayment, state: OrderState): readonly OrderEvent[] {
@@ -184,7 +208,10 @@ function recordPaymentResult({ data }: RecordPaymentResult, state: OrderState): 
   if (data.outcome === 'declined' && reason === '') throw invalidReason(data.orderId);
   const order = requirePlaced(state, data.orderId);
   if (order.captured && order.captured.reference === data.reference && data.outcome === 'captured') return [];
-  assertTransition('RecordPaymentResult', order);
+  // A capture that arrives after the order was cancelled (expired unpaid, cancelled by the
+  // customer): the money was taken, so it is recorded and owed back at once.
+  const late = order.status === 'cancelled' && data.outcome === 'captured';
+  if (!late) assertTransition('RecordPaymentResult', order);
   const currency = order.total.currency;
   if (data.amount.currency !== currency) throw currencyMismatch('amount', currency, data.amount.currency);
   const planned = order.paymentPlan;
@@ -195,7 +222,9 @@ function recordPaymentResult({ data }: RecordPaymentResult, state: OrderState): 
   const { orderId, method, reference, amount } = data;
   if (data.outcome === 'declined') return [{ type: 'OrderPaymentDeclined', data: { orderId, method, reference, amount, reason } }];
   if (order.captured) throw paymentAlreadyCaptured(order.orderId, order.captured.reference);
-  return [{ type: 'OrderPaymentCaptured', data: { orderId, method, reference, amount } }];
+  const captured: OrderEvent = { type: 'OrderPaymentCaptured', data: { orderId, method, reference, amount } };
+  if (!late) return [captured];
+  return [captured, ...refundCancelled(evolveOrder(order, captured) as PlacedOrderState, `capture:${reference}`, 'captured after cancellation')];
 }
 
 function expire({ data }: ExpireUnpaidOrder, state: OrderState): readonly OrderEvent[] {
@@ -241,7 +270,56 @@ function cancel({ data }: CancelOrder, state: OrderState): readonly OrderEvent[]
   const order = requirePlaced(state, data.orderId);
   assertTransition('CancelOrder', order);
   const previousStatus = order.status as 'pending' | 'confirmed' | 'processing';
-  return [{ type: 'OrderCancelled', data: { orderId: order.orderId, reason, previousStatus } }];
+  const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId: order.orderId, reason, previousStatus } };
+  return [cancelled, ...refundCancelled(evolveOrder(order, cancelled) as PlacedOrderState, 'cancellation', `cancelled: ${reason}`)];
+}
+
+/**
+ * The refund of a cancelled order's external payments not refunded yet (none when nothing is
+ * due): all of it back to the payments it came from (`toPayments`), nothing to the wallet.
+ */
+function refundCancelled(order: PlacedOrderState, refundId: string, reason: string): OrderRefunded[] {
+  const due = externalRefundable(order);
+  if (due <= 0) return [];
+  return [refundedEvent(order, refundId, money(due, order.total.currency), reason, 0)];
+}
+
+/**
+ * `OrderRefunded` for `amount` with `toWallet` minor units to the wallet; a cancelled order's
+ * refund names the external payments it goes back to, first payment first, net of earlier refunds.
+ */
+function refundedEvent(order: PlacedOrderState, refundId: string, amount: Money, reason: string, toWallet: number): OrderRefunded {
+  const currency = order.total.currency;
+  const toExternal = amount.minor - toWallet;
+  return {
+    type: 'OrderRefunded',
+    data: {
+      orderId: order.orderId,
+      refundId,
+      amount,
+      reason,
+      toWallet: money(toWallet, currency),
+      toExternal: money(toExternal, currency),
+      refundedTotal: money(order.refundedTotal + amount.minor, currency),
+      ...(order.status === 'cancelled' ? { toPayments: paymentsRefunded(order, toExternal) } : {}),
+    },
+  };
+}
+
+/** Which external payments `amount` minor units go back to: first payment first, after what earlier refunds gave back. */
+function paymentsRefunded(order: PlacedOrderState, amount: number): OrderPayment[] {
+  let earlier = refundedToExternal(order);
+  let left = amount;
+  const out: OrderPayment[] = [];
+  for (const payment of externalPayments(order)) {
+    const already = Math.min(payment.amount.minor, Math.max(0, earlier));
+    earlier -= already;
+    const back = Math.min(payment.amount.minor - already, left);
+    if (back <= 0) continue;
+    out.push({ method: payment.method, reference: payment.reference, amount: money(back, order.total.currency) });
+    left -= back;
+  }
+  return out;
 }
 
 function returnItems({ data }: ReturnOrderItems, state: OrderState): readonly OrderEvent[] {
@@ -279,23 +357,12 @@ function refund({ data }: RefundOrder, state: OrderState): readonly OrderEvent[]
   assertTransition('RefundOrder', order);
   const currency = order.total.currency;
   if (data.amount.currency !== currency) throw currencyMismatch('amount', currency, data.amount.currency);
-  const refundable = totalPaid(order) - order.refundedTotal;
+  // A cancelled order's wallet part went back with the cancellation: only its external payments remain.
+  const cancelled = order.status === 'cancelled';
+  const refundable = cancelled ? externalRefundable(order) : totalPaid(order) - order.refundedTotal;
   if (data.amount.minor > refundable) throw refundExceedsPaid(order.orderId, money(refundable, currency), data.amount);
-  const toWallet = Math.min(data.amount.minor, walletPaid(order) - order.refundedToWallet);
-  return [
-    {
-      type: 'OrderRefunded',
-      data: {
-        orderId: order.orderId,
-        refundId: data.refundId,
-        amount: data.amount,
-        reason,
-        toWallet: money(toWallet, currency),
-        toExternal: money(data.amount.minor - toWallet, currency),
-        refundedTotal: money(order.refundedTotal + data.amount.minor, currency),
-      },
-    },
-  ];
+  const toWallet = cancelled ? 0 : Math.min(data.amount.minor, walletPaid(order) - order.refundedToWallet);
+  return [refundedEvent(order, data.refundId, data.amount, reason, toWallet)];
 }
 
 /** @throws the transition's named error when the order's status does not allow the command */

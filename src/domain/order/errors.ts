@@ -212,7 +212,10 @@ export function returnExceedsOrdered(orderId: string, sku: string, returnable: n
   });
 }
 
-/** 409 `refund-exceeds-paid`: refunds would exceed what the order was paid (details: refundable, requested as Money). */
+/**
+ * 409 `refund-exceeds-paid`: refunds would exceed what the order was paid, net of refunds — for a
+ * cancelled order, what its external payments captured (details: refundable, requested as Money).
+ */
 export function refundExceedsPaid(orderId: string, refundable: Money, requested: Money): DomainError {
   return new DomainError('refund-exceeds-paid', `order ${orderId} can refund ${refundable.minor}, ${requested.minor} requested`, 'conflict', {
     orderId,

@@ -27,11 +27,16 @@ export interface OrderLine {
   readonly tax?: Money;
 }
 
-/** The payment plan: `wallet` taken at checkout, `external` (= total − wallet) by `method`. */
+/**
+ * The payment plan: `wallet` taken at checkout, `external` (= total − wallet) by `method`;
+ * `capturedReference` when the provider captured the external part before the order was placed
+ * (absent on orders placed before it was recorded).
+ */
 export interface OrderPaymentPlan {
   readonly wallet: Money;
   readonly external: Money;
   readonly method?: ExternalPaymentMethod;
+  readonly capturedReference?: string;
 }
 
 /**
@@ -95,6 +100,8 @@ export type OrderDelivered = DomainEvent<'OrderDelivered', { readonly orderId: s
 /**
  * The order was cancelled from `previousStatus`; `reason` is trimmed (`reservation-expired`
  * when an unpaid order's reservations lapsed, `checkout-failed:<code>` when checkout failed).
+ * When external payments had been captured, an `OrderRefunded` (refund id `cancellation`)
+ * follows in the same append; the wallet part goes back through the checkout process.
  */
 export type OrderCancelled = DomainEvent<
   'OrderCancelled',
@@ -119,9 +126,15 @@ export type OrderItemsReturned = DomainEvent<
 >;
 
 /**
- * `amount` of the order was refunded (partial refunds allowed, after delivery): `toWallet` goes
- * back to the customer's wallet (up to what the wallet paid, net of earlier refunds), `toExternal`
- * to the external method; `refundedTotal` is Σ refunds so far.
+ * `amount` of the order was refunded (minor units, order currency). `toWallet` goes back to the
+ * customer's wallet (up to what the wallet paid, net of earlier refunds), `toExternal` to the
+ * external method; `refundedTotal` is Σ refunds so far.
+ * - After delivery (partial refunds allowed): `refundId` the caller's (`return:<returnId>` for a return).
+ * - Of a cancelled order: the captured external payments go back where they came from, so
+ *   `toWallet` is 0 and `toPayments` lists each payment's `method`, provider `reference` and
+ *   `amount` (Σ = `toExternal`) for the payment provider to refund. `refundId` is
+ *   `cancellation` (with the cancellation), `capture:<reference>` (a capture reported after the
+ *   cancellation) or an admin's (a manual correction).
  */
 export type OrderRefunded = DomainEvent<
   'OrderRefunded',
@@ -133,6 +146,7 @@ export type OrderRefunded = DomainEvent<
     readonly toWallet: Money;
     readonly toExternal: Money;
     readonly refundedTotal: Money;
+    readonly toPayments?: readonly OrderPayment[];
   }
 >;
 

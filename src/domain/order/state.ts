@@ -5,9 +5,9 @@ import type { OrderEvent, OrderLine, OrderPaymentPlan, OrderStatus } from './eve
 /**
  * A placed order: its lines and amounts (minor units) as placed, the payments that settled it
  * (empty until confirmed), and what happened after: an external payment `captured` while
- * pending, units returned per SKU, refunds. Orders placed before discounts and KDV were
- * recorded read as zero discount and tax, prices including KDV, each line allocated whole to
- * its warehouse.
+ * pending (or before placement, from the plan's `capturedReference`), units returned per SKU,
+ * refunds. Orders placed before discounts and KDV were recorded read as zero discount and tax,
+ * prices including KDV, each line allocated whole to its warehouse.
  */
 export interface PlacedOrderState {
   readonly status: Exclude<OrderStatus, 'none'>;
@@ -58,9 +58,38 @@ export function totalPaid(state: PlacedOrderState): number {
   return state.payments.reduce((s, p) => s + p.amount.minor, 0);
 }
 
+/**
+ * The external (non-wallet) payments the order took, in order: its confirmed ones, then the
+ * captured one (reported by the provider or captured before the order was placed) unless a
+ * confirmed payment carries its reference. Declined payments took nothing.
+ */
+export function externalPayments(state: PlacedOrderState): readonly OrderPayment[] {
+  const confirmed = state.payments.filter((p) => p.method !== 'wallet');
+  const captured = state.captured;
+  if (!captured || confirmed.some((p) => p.reference === captured.reference)) return confirmed;
+  return [...confirmed, { method: captured.method, reference: captured.reference, amount: captured.amount }];
+}
+
+/** Minor units refunded to external methods so far (Σ refunds less their wallet parts). */
+export function refundedToExternal(state: PlacedOrderState): number {
+  return state.refundedTotal - state.refundedToWallet;
+}
+
+/** Minor units of the external payments not refunded yet (≥ 0). */
+export function externalRefundable(state: PlacedOrderState): number {
+  const taken = externalPayments(state).reduce((s, p) => s + p.amount.minor, 0);
+  return Math.max(0, taken - refundedToExternal(state));
+}
+
 /** The allocations of an order: as placed, or each line whole from its warehouse for older orders. */
 export function allocationsOf(lines: readonly OrderLine[], allocations: readonly OrderAllocation[] | undefined): readonly OrderAllocation[] {
   return allocations ?? lines.map((l, lineIndex) => ({ lineIndex, sku: l.sku, warehouseId: l.warehouseId, quantity: l.quantity }));
+}
+
+/** The capture a plan records as made before the order was placed, if any. */
+function capturedAtPlacement(plan: OrderPaymentPlan | undefined): PlacedOrderState['captured'] {
+  if (!plan?.method || plan.capturedReference === undefined || plan.external.minor <= 0) return undefined;
+  return { method: plan.method, reference: plan.capturedReference, amount: plan.external };
 }
 
 /** The order state after one event. Total: events other than OrderPlaced on an unplaced order are ignored. */
@@ -86,7 +115,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       paymentDueBy: d.paymentDueBy,
       paymentPlan: d.payment,
       payments: [],
-      captured: undefined,
+      captured: capturedAtPlacement(d.payment),
       returnedBySku: {},
       returnIds: {},
       refundIds: {},

@@ -15,13 +15,17 @@ export interface OrderTransition {
  * | command              | from                          | to                     | error                   |
  * | -------------------- | ----------------------------- | ---------------------- | ----------------------- |
  * | ConfirmOrderPayment  | pending                       | confirmed              | order-not-payable       |
- * | RecordPaymentResult  | pending                       | pending (captured/declined) | order-not-payable  |
+ * | RecordPaymentResult  | pending (¹)                   | pending (captured/declined) | order-not-payable  |
  * | StartOrderProcessing | confirmed                     | processing             | order-not-processable   |
  * | ShipOrder            | confirmed, processing         | shipped                | order-not-shippable     |
  * | DeliverOrder         | shipped                       | delivered              | order-not-deliverable   |
  * | CancelOrder          | pending, confirmed, processing| cancelled              | order-not-cancellable   |
  * | ReturnOrderItems     | delivered                     | delivered / returned   | order-not-returnable    |
- * | RefundOrder          | delivered, returned           | same                   | order-not-refundable    |
+ * | RefundOrder          | delivered, returned, cancelled| same                   | order-not-refundable    |
+ *
+ * (¹) A capture reported for a cancelled order is recorded and refunded at once (the money was
+ * taken); a decline for it is `order-not-payable`. A cancelled order is refundable only up to
+ * its external payments not yet refunded (see `decideOrder`).
  */
 export const orderTransitions: { readonly [K in Exclude<OrderCommand['type'], 'PlaceOrder' | 'ExpireUnpaidOrder'>]: OrderTransition } = {
   ConfirmOrderPayment: { from: ['pending'], error: 'order-not-payable' },
@@ -31,5 +35,5 @@ export const orderTransitions: { readonly [K in Exclude<OrderCommand['type'], 'P
   DeliverOrder: { from: ['shipped'], error: 'order-not-deliverable' },
   CancelOrder: { from: ['pending', 'confirmed', 'processing'], error: 'order-not-cancellable' },
   ReturnOrderItems: { from: ['delivered'], error: 'order-not-returnable' },
-  RefundOrder: { from: ['delivered', 'returned'], error: 'order-not-refundable' },
+  RefundOrder: { from: ['delivered', 'returned', 'cancelled'], error: 'order-not-refundable' },
 };

@@ -293,6 +293,8 @@ export class CheckoutProcessManager {
               payment: {
                 ...(terms.payment.wallet === undefined ? {} : { wallet: terms.payment.wallet }),
                 ...(terms.payment.external === undefined ? {} : { method: terms.payment.external.method }),
+                // Captured at checkout: the order knows it from the start, so cancelling it refunds the card.
+                ...(terms.payment.external?.captured === true ? { capturedReference: terms.payment.external.reference } : {}),
               },
             },
           };
@@ -444,6 +446,24 @@ export function failureOf(step: CheckoutStepName, error: DomainError): CheckoutF
     reason: `checkout-failed:${error.code}`,
     reopenBasket: true,
   };
+}
+
+/**
+ * The event of a command's result the checkout process reacts to (the first one it observes:
+ * `OrderCancelled` before the `OrderRefunded` of a cancellation, `OrderPaymentCaptured` before
+ * that of a late capture), with its id `<stream>@<revision>`; undefined when there is none.
+ * `revision` is the result's (its last event's) revision.
+ */
+export function observedIn(
+  streamId: string,
+  revision: bigint,
+  events: readonly { readonly type: string; readonly data: object }[],
+): { source: string; event: ObservedOrderEvent } | undefined {
+  for (const [i, e] of events.entries()) {
+    const event = toObserved(e.type, e.data as Record<string, unknown>);
+    if (event) return { source: eventRef(streamId, revision - BigInt(events.length - 1 - i)), event };
+  }
+  return undefined;
 }
 
 /** The order events the process reacts to, from a recorded event's type and data; undefined for others. */

@@ -150,7 +150,8 @@ function capturedUpFront(state: CheckoutProcessState): boolean {
  * debit the wallet part, wait for the external payment (unless captured up front), confirm;
  * after a failure — cancel the order (unless it was already cancelled), release each
  * reservation made, release the coupon, refund the wallet, reopen the basket (failures during
- * checkout and declined payments only), then finish.
+ * checkout and declined payments only), then finish. There is no step for the external payment:
+ * the order records the refund of what it captured (at checkout or later) with its cancellation.
  */
 export function nextCheckoutStep(state: CheckoutProcessState): CheckoutStep | undefined {
   if (state.status === 'none' || state.status === 'compensated') return undefined;

@@ -4,7 +4,7 @@ import type { CommandHandler } from '../../command-handler.js';
 import { orderStream } from '../../commerce/streams.js';
 import { START, waitForEvent, type EventStore, type Position, type RecordedEvent } from '../../ports/event-store.js';
 import type { CheckoutProcessManager} from './manager.js';
-import { eventRef, toObserved } from './manager.js';
+import { observedIn } from './manager.js';
 
 /** Options of `CheckoutSubscriber`. */
 export interface CheckoutSubscriberOptions {
@@ -172,11 +172,10 @@ export async function expireOrder(
     if (error instanceof DomainError && error.code === 'order-not-expired') return false;
     throw error;
   }
-  const cancelled = result.events.find((e) => e.type === 'OrderCancelled');
-  if (!cancelled) return false;
-  const observed = toObserved(cancelled.type, cancelled.data)!;
+  const observed = observedIn(result.streamId, result.revision, result.events);
+  if (observed?.event.type !== 'OrderCancelled') return false;
   const trigger = { actor: context.actor, correlationId: context.correlationId, at: now };
-  if (await manager.observe(tenantId, orderId, eventRef(result.streamId, result.revision), trigger, observed)) {
+  if (await manager.observe(tenantId, orderId, observed.source, trigger, observed.event)) {
     await manager.drive(tenantId, orderId, driveMaxMs === undefined ? {} : { maxMs: driveMaxMs });
   }
   return true;
