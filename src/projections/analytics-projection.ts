@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
+import { stockLevelOf } from '../domain/stock/index.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './catalogue-projection.js';
 import { int, list, localDay, localHour, moneyOf, optStr, str, type ApplyContext, type Projection } from './projection.js';
-import { addToCounters, columns, insertRows, selectByKeys, writeKnownRows, type Executor } from './sql.js';
+import { addExact, addToCounters, columns, insertRows, selectByKeys, writeKnownRows, type Executor } from './sql.js';
 
 const K = '\u0000';
 
@@ -46,13 +47,20 @@ const WALLET_FREEZES: Readonly<Record<string, [number, number]>> = {
   WalletUnfrozen: [0, 1],
 };
 
-/** Outcome of an external payment, by event: `captured` or `declined`. */
+/**
+ * Outcome of an external payment: `captured` or `declined`. Every event that records an
+ * external payment as taken counts it as captured, once per order and provider reference
+ * (the order aggregate's `externalPayments`): an `OrderPlaced` whose plan has a
+ * `capturedReference` (captured at checkout, before placement), an `OrderPaymentCaptured`
+ * (the provider's or an admin's report), the non-wallet payments of an
+ * `OrderPaymentConfirmed` (which repeat the capture that confirmed the order, or are the
+ * only record of it: orders placed before `capturedReference`, payments confirmed directly).
+ * `OrderPaymentDeclined` declines.
+ */
 export const PAYMENT_OUTCOMES = ['captured', 'declined'] as const;
 
-const PAYMENT_OUTCOME_OF: Readonly<Record<string, (typeof PAYMENT_OUTCOMES)[number]>> = {
-  OrderPaymentCaptured: 'captured',
-  OrderPaymentDeclined: 'declined',
-};
+/** The method of the payments of `OrderPaymentConfirmed` that are no external payment (the wallet's are wallet flows). */
+const WALLET_METHOD = 'wallet';
 
 /** Coupon redemption events and what each adds to (held, released). */
 const COUPON_MOVES: Readonly<Record<string, [number, number]>> = {
@@ -63,9 +71,9 @@ const COUPON_MOVES: Readonly<Record<string, [number, number]>> = {
 /** Stock level of an SKU in a warehouse: `out` (available ≤ 0), `low` (≤ threshold), `ok`. */
 export type StockLevel = 'ok' | 'low' | 'out';
 
-/** The level of `available` units against `threshold`. */
+/** The level of `available` units against `threshold`: the stock aggregate's rule (`stockLevelOf`), which its alerts follow. */
 export function stockLevel(available: number, threshold: number): StockLevel {
-  return available <= 0 ? 'out' : available <= threshold ? 'low' : 'ok';
+  return stockLevelOf(available, threshold);
 }
 
 async function setup(db: Executor): Promise<void> {
@@ -122,6 +130,12 @@ async function setup(db: Executor): Promise<void> {
       primary key (tenant_id, day, currency, method, outcome)
     )`.execute(db);
   await sql`
+    create table analytics_captured_payments (
+      tenant_id text not null, order_id text not null, reference text not null,
+      method text not null, day date not null, currency char(3) not null, amount_minor bigint not null,
+      primary key (tenant_id, order_id, reference)
+    )`.execute(db);
+  await sql`
     create table analytics_coupons_daily (
       tenant_id text not null, day date not null, code text not null, currency char(3) not null,
       held integer not null, released integer not null, held_discount_minor bigint not null, released_discount_minor bigint not null,
@@ -148,14 +162,18 @@ async function setup(db: Executor): Promise<void> {
     )`.execute(db);
 }
 
-/** Counters keyed by a tuple, summed in memory and added to a table in one statement. */
+/**
+ * Counters keyed by a tuple, summed in memory and added to a table in one statement. Sums
+ * are exact (`addExact`): amounts of a batch may add up beyond 2^53 − 1, which the bigint
+ * columns hold.
+ */
 class Counters {
-  private readonly rows = new Map<string, { key: unknown[]; values: number[]; extra: unknown[] }>();
+  private readonly rows = new Map<string, { key: unknown[]; values: (number | bigint)[]; extra: unknown[] }>();
   constructor(private readonly width: number) {}
   add(key: readonly unknown[], values: readonly number[], extra: readonly unknown[] = []): void {
     const k = key.join(K);
-    const row = this.rows.get(k) ?? { key: [...key], values: new Array<number>(this.width).fill(0), extra: [] };
-    values.forEach((v, i) => (row.values[i]! += v));
+    const row = this.rows.get(k) ?? { key: [...key], values: new Array<number | bigint>(this.width).fill(0), extra: [] };
+    values.forEach((v, i) => (row.values[i] = addExact(row.values[i]!, v)));
     if (extra.length > 0) row.extra = [...extra];
     this.rows.set(k, row);
   }
@@ -187,7 +205,7 @@ interface StockMemo {
   threshold: number;
   level: StockLevel;
   since: string;
-  /** A threshold was set: the stock aggregate raises the alerts (LowStock, OutOfStock, …) and they set the level. */
+  /** A threshold was set: the stock aggregate raises alerts (LowStock, OutOfStock, …) for it, at the levels this row shows. */
   domainAlerts: boolean;
 }
 
@@ -204,7 +222,7 @@ interface BasketMemo {
 
 const ORDER = new Set(['OrderPlaced', 'OrderCancelled']);
 const RETURNS = new Set(['OrderItemsReturned', 'OrderRefunded']);
-const PAYMENTS = new Set(Object.keys(PAYMENT_OUTCOME_OF));
+const PAYMENTS = new Set(['OrderPaymentCaptured', 'OrderPaymentConfirmed', 'OrderPaymentDeclined']);
 const COUPONS = new Set(Object.keys(COUPON_MOVES));
 const WALLET = new Set(['WalletCredited', ...Object.keys(WALLET_FLOW_OF)]);
 const FREEZES = new Set(Object.keys(WALLET_FREEZES));
@@ -219,14 +237,14 @@ const STOCK_MOVES: Readonly<Record<string, [number, number]>> = {
   StockTransferredOut: [-1, 0],
   StockTransferredIn: [1, 0],
 };
-/** The stock aggregate's alerts and the level each one sets. */
-const STOCK_ALERTS: Readonly<Record<string, (d: Record<string, unknown>) => StockLevel>> = {
-  LowStock: () => 'low',
-  OutOfStock: () => 'out',
-  BackInStock: (d) => (d.low === true ? 'low' : 'ok'),
-  LowStockCleared: () => 'ok',
-};
-const STOCK = new Set([...Object.keys(STOCK_MOVES), 'StockThresholdSet', ...Object.keys(STOCK_ALERTS)]);
+/**
+ * Stock events: unit moves and thresholds. The level is the aggregate's rule on the row's
+ * available units and threshold after each of them, so the aggregate's alerts (LowStock,
+ * OutOfStock, BackInStock, LowStockCleared, which change no count) are not read: they
+ * follow the same rule, but none follows a threshold set on an SKU that had none (the
+ * aggregate tracked no level before), whose row had a level against the default threshold.
+ */
+const STOCK = new Set([...Object.keys(STOCK_MOVES), 'StockThresholdSet']);
 const BASKET = new Set(['BasketOpened', 'BasketCheckedOut', 'BasketReopened', 'BasketAbandoned', 'BasketAssigned', 'BasketMerged']);
 
 /**
@@ -294,16 +312,21 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
   const orderKeys = new Map<string, [string, string]>();
   const stockKeys = new Map<string, [string, string, string]>();
   const basketKeys = new Map<string, [string, string]>();
+  const captureKeys = new Map<string, [string, string, string]>();
   for (const e of events) {
     const t = e.metadata.tenantId;
     if (e.type === 'OrderCancelled' || e.type === 'OrderItemsReturned') orderKeys.set(t + K + str(e.data, 'orderId'), [t, str(e.data, 'orderId')]);
     else if (STOCK.has(e.type)) stockKeys.set([t, str(e.data, 'sku'), str(e.data, 'warehouseId')].join(K), [t, str(e.data, 'sku'), str(e.data, 'warehouseId')]);
     else if (BASKET.has(e.type) && e.type !== 'BasketOpened') basketKeys.set(t + K + str(e.data, 'basketId'), [t, str(e.data, 'basketId')]);
+    for (const c of capturesOf(e)) captureKeys.set([t, c.orderId, c.reference].join(K), [t, c.orderId, c.reference]);
   }
   const memo = analyticsMemo(context);
   const orders = await recall(orderKeys, memo?.orders, (keys) => loadOrders(db, keys));
   const stock = await recall(stockKeys, memo?.stock, (keys) => loadStock(db, keys));
   const baskets = await recall(basketKeys, memo?.baskets, (keys) => loadBaskets(db, keys));
+  // Captured payments counted already (by an earlier batch, or earlier in this one): not again.
+  const counted = await loadCounted(db, [...captureKeys.values()]);
+  const captured: unknown[][] = [];
   // What is stored already (the rest of what the batch touches is new), per table: keys of different tables may be equal.
   const stored = { orders: new Set(orders.keys()), stock: new Set(stock.keys()), baskets: new Set(baskets.keys()) };
   const touchedOrders = new Set<string>();
@@ -315,6 +338,13 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
     const at = e.metadata.occurredAt;
     const day = localDay(at);
     const d = e.data;
+    for (const c of capturesOf(e)) {
+      const key = [tenant, c.orderId, c.reference].join(K);
+      if (counted.has(key)) continue;
+      counted.add(key);
+      payments.add([tenant, day, c.amount.currency, c.method, 'captured'], [1, c.amount.minor]);
+      captured.push([tenant, c.orderId, c.reference, c.method, day, c.amount.currency, c.amount.minor]);
+    }
     if (ORDER.has(e.type)) {
       const orderId = str(d, 'orderId');
       const key = tenant + K + orderId;
@@ -362,9 +392,9 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
           products.add([tenant, day, sku, itemAmount.currency], [0, 0, 0, 0, 0, 0, int(item, 'quantity'), itemAmount.minor], [l.name, l.category]);
         }
       }
-    } else if (PAYMENTS.has(e.type)) {
+    } else if (e.type === 'OrderPaymentDeclined') {
       const amount = moneyOf(d, 'amount');
-      payments.add([tenant, day, amount.currency, str(d, 'method'), PAYMENT_OUTCOME_OF[e.type]!], [1, amount.minor]);
+      payments.add([tenant, day, amount.currency, str(d, 'method'), 'declined'], [1, amount.minor]);
     } else if (COUPONS.has(e.type)) {
       const discount = moneyOf(d, 'discount');
       const [held, released] = COUPON_MOVES[e.type]!;
@@ -383,16 +413,15 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
       const known = stock.has(key);
       const memo: StockMemo = stock.get(key) ?? { tenant, sku, warehouse, onHand: 0, reserved: 0, threshold: DEFAULT_LOW_STOCK_THRESHOLD, level: 'out', since: at, domainAlerts: false };
       const move = STOCK_MOVES[e.type];
-      const alert = STOCK_ALERTS[e.type];
       if (move) {
         const qty = int(d, 'quantity');
         memo.onHand += move[0] * qty;
         memo.reserved += move[1] * qty;
-      } else if (e.type === 'StockThresholdSet') {
+      } else {
         memo.threshold = int(d, 'lowStock');
         memo.domainAlerts = true;
       }
-      const level = alert ? alert(d) : memo.domainAlerts ? memo.level : stockLevel(memo.onHand - memo.reserved, memo.threshold);
+      const level = stockLevel(memo.onHand - memo.reserved, memo.threshold);
       if (level !== memo.level || !known) memo.since = at;
       memo.level = level;
       stock.set(key, memo);
@@ -458,6 +487,11 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
     db, 'analytics_payments_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['method', 'text'], ['outcome', 'text']),
     columns(['count', 'int4'], ['amount_minor', 'int8']), payments.list(),
   );
+  await insertRows(
+    db, 'analytics_captured_payments',
+    columns(['tenant_id', 'text'], ['order_id', 'text'], ['reference', 'text'], ['method', 'text'], ['day', 'date'], ['currency', 'text'], ['amount_minor', 'int8']),
+    captured,
+  );
   await addToCounters(
     db, 'analytics_coupons_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['code', 'text'], ['currency', 'text']),
     columns(['held', 'int4'], ['released', 'int4'], ['held_discount_minor', 'int8'], ['released_discount_minor', 'int8']), coupons.list(),
@@ -505,6 +539,47 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
 }
 
 const iso = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString());
+
+/** An external payment captured for an order, as an event records it. */
+interface Capture {
+  readonly orderId: string;
+  readonly method: string;
+  readonly reference: string;
+  readonly amount: { minor: number; currency: string };
+}
+
+/**
+ * The external payments an event records as captured (see `PAYMENT_OUTCOMES`): the plan's
+ * external part of an `OrderPlaced` captured before placement, an `OrderPaymentCaptured`'s
+ * own, the non-wallet payments of an `OrderPaymentConfirmed`; none for other events.
+ * @throws MalformedEventError when a field is missing or of the wrong type
+ */
+function capturesOf(e: RecordedEvent): Capture[] {
+  const d = e.data;
+  if (e.type === 'OrderPlaced') {
+    const plan = d.payment;
+    if (typeof plan !== 'object' || plan === null) return [];
+    const p = plan as Record<string, unknown>;
+    const reference = optStr(p, 'capturedReference');
+    if (!reference) return [];
+    const amount = moneyOf(p, 'external');
+    return amount.minor > 0 ? [{ orderId: str(d, 'orderId'), method: str(p, 'method'), reference, amount }] : [];
+  }
+  if (e.type === 'OrderPaymentCaptured') return [{ orderId: str(d, 'orderId'), method: str(d, 'method'), reference: str(d, 'reference'), amount: moneyOf(d, 'amount') }];
+  if (e.type !== 'OrderPaymentConfirmed') return [];
+  const orderId = str(d, 'orderId');
+  return list(d, 'payments')
+    .filter((p) => str(p, 'method') !== WALLET_METHOD)
+    .map((p) => ({ orderId, method: str(p, 'method'), reference: str(p, 'reference'), amount: moneyOf(p, 'amount') }));
+}
+
+/** The keys (tenant, order, reference joined by `K`) of those of `keys` already in `analytics_captured_payments`. */
+async function loadCounted(db: Executor, keys: [string, string, string][]): Promise<Set<string>> {
+  const rows = await selectByKeys<{ tenant_id: string; order_id: string; reference: string }>(
+    db, 'analytics_captured_payments', columns(['tenant_id', 'text'], ['order_id', 'text'], ['reference', 'text']), keys, 'tenant_id, order_id, reference',
+  );
+  return new Set(rows.map((r) => [r.tenant_id, r.order_id, r.reference].join(K)));
+}
 
 async function loadOrders(db: Executor, keys: [string, string][]): Promise<Map<string, OrderMemo>> {
   const keyCols = columns(['tenant_id', 'text'], ['order_id', 'text']);
@@ -575,8 +650,13 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  *   `wallet-refund` (money given back to wallets);
  * - `analytics_payments_daily`: external payments per day, currency, method (`card`,
  *   `bank-transfer`, `boleto`) and outcome (`PAYMENT_OUTCOMES`: `captured`, `declined`):
- *   count and amount. Its own table rather than kinds of `analytics_returns_daily`: money
- *   coming in, not going back, and the method is a dimension of its own;
+ *   count and amount. A payment is captured on the day of the first event recording it
+ *   (see `PAYMENT_OUTCOMES`: a card captured at checkout by its `OrderPlaced` or, on older
+ *   orders, its `OrderPaymentConfirmed`; a reported capture by `OrderPaymentCaptured`) and
+ *   counted once; `analytics_captured_payments` lists those counted, by order and provider
+ *   reference (with method, day and amount). Its own table rather than kinds of
+ *   `analytics_returns_daily`: money coming in, not going back, and the method is a
+ *   dimension of its own;
  * - `analytics_coupons_daily`: coupon redemptions per campaign code, day and currency:
  *   `held` (checkouts that redeemed it) and `released` (their orders cancelled), each by
  *   the day of its event, with the discounts held and released (net = held − released);
@@ -588,9 +668,10 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  *   (`WalletUnfrozen`) per day of the event: counts only, as the events carry neither
  *   amount nor currency (so not flows of `analytics_wallet_daily`);
  * - `analytics_stock`: current stock per SKU and warehouse with its level (`out`, `low`,
- *   `ok`) and since when: the current stock alerts. Once a threshold was set for it the
- *   stock aggregate's own alerts (LowStock, OutOfStock, BackInStock, LowStockCleared) set
- *   the level; before, the level follows the counts against `DEFAULT_LOW_STOCK_THRESHOLD`;
+ *   `ok`) and since when: the current stock alerts. The level is the stock aggregate's rule
+ *   (`stockLevelOf`) on the available units and the threshold: the one set for it
+ *   (`StockThresholdSet`, `domain_alerts`: the aggregate raises alerts at these levels),
+ *   else `DEFAULT_LOW_STOCK_THRESHOLD` (as the catalogue's `stock_status`);
  * - `analytics_baskets`, `analytics_basket_daily`: baskets opened, checked out (less those
  *   reopened after a failed checkout) and abandoned, by day of opening (conversion =
  *   checked out / opened); guest baskets take their customer when assigned;
@@ -602,12 +683,12 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  */
 export const analyticsProjection: Projection = {
   name: 'analytics',
-  version: 4,
+  version: 5,
   description: 'hourly/daily GMV, products (with returns), categories, cancellations and refunds, payment outcomes, coupons, wallet flows and freezes, stock alerts, baskets',
   eventTypes: new Set<string>([...ORDER, ...RETURNS, ...PAYMENTS, ...COUPONS, ...WALLET, ...FREEZES, ...STOCK, ...BASKET]),
   tables: [
     'analytics_sales_hourly', 'analytics_product_daily', 'analytics_orders', 'analytics_order_items', 'analytics_returns_daily',
-    'analytics_payments_daily', 'analytics_coupons_daily', 'analytics_wallet_daily', 'analytics_wallet_freezes_daily', 'analytics_stock',
+    'analytics_payments_daily', 'analytics_captured_payments', 'analytics_coupons_daily', 'analytics_wallet_daily', 'analytics_wallet_freezes_daily', 'analytics_stock',
     'analytics_baskets', 'analytics_basket_daily',
   ],
   // The queries' (sales by category, current stock alerts); apply reaches rows by primary key.

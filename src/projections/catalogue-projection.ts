@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
+import { catalogueCategoryPath, categoryPath } from '../application/queries/catalogue-queries.js';
 import { foldForSearch } from '../application/queries/search-text.js';
 import { productEventTypes } from '../domain/product/index.js';
 import { int, moneyOf, str, type Projection } from './projection.js';
@@ -8,17 +9,8 @@ import { addToCounters, columns, insertRows, unnest, type Executor } from './sql
 /** Units at or below which an SKU counts as low on stock (summed over warehouses) when no threshold was set for it. */
 export const DEFAULT_LOW_STOCK_THRESHOLD = 5;
 
-/**
- * The category path of a category name: segments separated by `/` or `>`, trimmed,
- * joined by `/` (`Home > Kitchen` → `Home/Kitchen`). A name without separators is a root.
- */
-export function categoryPath(category: string): string {
-  return category
-    .split(/[/>]/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .join('/');
-}
+/** The category path of a category name (defined beside the catalogue queries, which filter by it). */
+export { categoryPath };
 
 /** Every ancestor path of a category path, itself included, root first (`a/b/c` → `a`, `a/b`, `a/b/c`). */
 export function categoryAncestors(path: string): string[] {
@@ -166,7 +158,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
       if (e.type === 'ProductRegistered') {
         const price = moneyOf(d, 'price');
         const category = str(d, 'category');
-        const path = categoryPath(category) || category;
+        const path = catalogueCategoryPath(category);
         const name = str(d, 'name');
         added.set(key, [tenant, sku, name, category, path, price.minor, price.currency, at, at, foldForSearch(name)]);
         for (const [depth, node] of categoryAncestors(path).entries()) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
-import { int, list, localDay, moneyOf, str, type Projection } from './projection.js';
-import { addToCounters, columns, insertRows, selectByKeys, updateRows, type Executor } from './sql.js';
+import { int, list, localDay, MalformedEventError, moneyOf, str, type Projection } from './projection.js';
+import { addExact, addToCounters, columns, insertRows, selectByKeys, updateRows, type Executor } from './sql.js';
 
 /** One (day, category) bucket's change: GMV in minor units, orders touching it, items. */
 interface SalesDelta {
@@ -21,16 +21,22 @@ export function salesByCategory(lines: readonly { category: string; quantity: nu
   return [...byCategory.values()];
 }
 
-/** A line as the batch keeps it. */
+/** Units of a line allocated to (reserved and shipped from) one warehouse. */
+interface Allocation {
+  readonly warehouseId: string;
+  quantity: number;
+}
+
+/** A line as the batch keeps it, with the warehouses its units were allocated to. */
 interface Line {
   readonly sku: string;
   readonly name: string;
   readonly category: string;
-  readonly warehouseId: string;
   readonly quantity: number;
   readonly unitPriceMinor: number;
   readonly lineTotalMinor: number;
   readonly currency: string;
+  readonly allocations: Allocation[];
 }
 
 /** An order placed in this batch (inserted at the end). */
@@ -67,8 +73,15 @@ const K = '\u0000';
 /** Order events that move an order's status (others of the order stream do not touch these tables). */
 const STATUS_EVENTS = new Set(['OrderPaymentConfirmed', 'OrderProcessingStarted', 'OrderShipped', 'OrderDelivered', 'OrderCancelled', 'OrderItemsReturned', 'OrderRefunded']);
 
+/**
+ * The lines of an `OrderPlaced` with their allocations: the event's `allocations` (by
+ * `lineIndex`; units of one line from one warehouse summed, in the order of first mention),
+ * or, on orders placed before allocations were recorded, each line whole from its
+ * `warehouseId` (as the order aggregate reads them).
+ * @throws MalformedEventError when a field is missing, or an allocation names no line of the order
+ */
 function linesOf(data: Record<string, unknown>): Line[] {
-  return list(data, 'lines').map((l) => {
+  const lines = list(data, 'lines').map((l): Line & { warehouseId: string } => {
     const total = moneyOf(l, 'lineTotal');
     return {
       sku: str(l, 'sku'),
@@ -79,8 +92,28 @@ function linesOf(data: Record<string, unknown>): Line[] {
       unitPriceMinor: moneyOf(l, 'unitPrice').minor,
       lineTotalMinor: total.minor,
       currency: total.currency,
+      allocations: [],
     };
   });
+  if (data.allocations === undefined || data.allocations === null) {
+    return lines.map(({ warehouseId, ...l }) => ({ ...l, allocations: [{ warehouseId, quantity: l.quantity }] }));
+  }
+  for (const a of list(data, 'allocations')) {
+    const index = int(a, 'lineIndex');
+    const line = lines[index];
+    if (!line) throw new MalformedEventError(`allocation of line ${index}, which the order does not have`);
+    const warehouseId = str(a, 'warehouseId');
+    const quantity = int(a, 'quantity');
+    const same = line.allocations.find((x) => x.warehouseId === warehouseId);
+    if (same) same.quantity += quantity;
+    else line.allocations.push({ warehouseId, quantity });
+  }
+  return lines.map(({ warehouseId: _requested, ...l }) => l);
+}
+
+/** The one warehouse a line's units were allocated to, or null when they come from several. */
+function warehouseOf(line: Line): string | null {
+  return line.allocations.length === 1 ? line.allocations[0]!.warehouseId : null;
 }
 
 async function setup(db: Executor): Promise<void> {
@@ -115,12 +148,22 @@ async function setup(db: Executor): Promise<void> {
       sku              text    not null,
       name             text    not null,
       category         text    not null,
-      warehouse_id     text    not null,
+      warehouse_id     text,
       quantity         integer not null,
       unit_price_minor bigint  not null,
       line_total_minor bigint  not null,
       currency         char(3) not null,
       primary key (tenant_id, order_id, line_no)
+    )`.execute(db);
+  await sql`
+    create table order_line_allocations (
+      tenant_id    text    not null,
+      order_id     text    not null,
+      line_no      integer not null,
+      seq          integer not null,
+      warehouse_id text    not null,
+      quantity     integer not null,
+      primary key (tenant_id, order_id, line_no, seq)
     )`.execute(db);
   await sql`
     create table daily_sales_by_category (
@@ -138,14 +181,14 @@ async function setup(db: Executor): Promise<void> {
 async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<void> {
   const placed = new Map<string, NewOrder>();
   const updates = new Map<string, OrderUpdate>();
-  const daily = new Map<string, [string, string, string, string, number, number, number]>();
+  const daily = new Map<string, [string, string, string, string, number | bigint, number, number]>();
   const cancelledEarlier: [string, string][] = [];
 
   const addDaily = (tenant: string, day: string, currency: string, lines: readonly Line[], sign: 1 | -1) => {
     for (const d of salesByCategory(lines)) {
       const key = [tenant, day, d.category, currency].join(K);
       const prev = daily.get(key);
-      daily.set(key, [tenant, day, d.category, currency, (prev?.[4] ?? 0) + sign * d.gmv, (prev?.[5] ?? 0) + sign * d.orders, (prev?.[6] ?? 0) + sign * d.items]);
+      daily.set(key, [tenant, day, d.category, currency, addExact(prev?.[4] ?? 0, sign * d.gmv), (prev?.[5] ?? 0) + sign * d.orders, (prev?.[6] ?? 0) + sign * d.items]);
     }
   };
 
@@ -239,7 +282,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
     for (const l of lines) {
       const k = l.tenant_id + K + l.order_id;
       const arr = linesByOrder.get(k) ?? [];
-      arr.push({ sku: '', name: '', category: l.category, warehouseId: '', quantity: l.quantity, unitPriceMinor: 0, lineTotalMinor: Number(l.line_total_minor), currency: '' });
+      arr.push({ sku: '', name: '', category: l.category, quantity: l.quantity, unitPriceMinor: 0, lineTotalMinor: Number(l.line_total_minor), currency: '', allocations: [] });
       linesByOrder.set(k, arr);
     }
     const found = new Map(orders.map((o) => [o.tenant_id + K + o.order_id, o]));
@@ -272,7 +315,13 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
       ['tenant_id', 'text'], ['order_id', 'text'], ['line_no', 'int4'], ['sku', 'text'], ['name', 'text'], ['category', 'text'], ['warehouse_id', 'text'],
       ['quantity', 'int4'], ['unit_price_minor', 'int8'], ['line_total_minor', 'int8'], ['currency', 'text'],
     ),
-    newOrders.flatMap((o) => o.lines.map((l, i) => [o.tenant, o.orderId, i + 1, l.sku, l.name, l.category, l.warehouseId, l.quantity, l.unitPriceMinor, l.lineTotalMinor, l.currency])),
+    newOrders.flatMap((o) => o.lines.map((l, i) => [o.tenant, o.orderId, i + 1, l.sku, l.name, l.category, warehouseOf(l), l.quantity, l.unitPriceMinor, l.lineTotalMinor, l.currency])),
+  );
+  await insertRows(
+    db,
+    'order_line_allocations',
+    columns(['tenant_id', 'text'], ['order_id', 'text'], ['line_no', 'int4'], ['seq', 'int4'], ['warehouse_id', 'text'], ['quantity', 'int4']),
+    newOrders.flatMap((o) => o.lines.flatMap((l, i) => l.allocations.map((a, j) => [o.tenant, o.orderId, i + 1, j + 1, a.warehouseId, a.quantity]))),
   );
   await updateRows(
     db,
@@ -301,17 +350,20 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
 /**
  * The sales read models: `orders` (status — pending, confirmed, processing, shipped,
  * delivered, returned (every unit), cancelled —, totals, timestamps, units returned and
- * amount refunded), `order_lines`, and
+ * amount refunded), `order_lines` (`warehouse_id`: the warehouse the line's units were
+ * allocated to, null when they were split across several), `order_line_allocations` (per
+ * line the units allocated to each warehouse, `seq` in the order of the allocations: the
+ * warehouses that reserve and ship them), and
  * `daily_sales_by_category` (GMV in minor units, orders and items per local day of
  * placement and category; a cancellation takes its order back out of that day).
  * Line prices only: shipping is not GMV.
  */
 export const salesProjection: Projection = {
   name: 'sales',
-  version: 1,
-  description: 'orders with their lines and status, daily sales by category',
+  version: 2,
+  description: 'orders with their lines, allocations and status, daily sales by category',
   eventTypes: new Set<string>(['OrderPlaced', ...STATUS_EVENTS]),
-  tables: ['orders', 'order_lines', 'daily_sales_by_category'],
+  tables: ['orders', 'order_lines', 'order_line_allocations', 'daily_sales_by_category'],
   // The queries' (a customer's orders, by status, newest first); apply reaches rows by primary key.
   indexes: [
     'create index if not exists orders_customer on orders (tenant_id, customer_id)',

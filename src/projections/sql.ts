@@ -157,6 +157,24 @@ export async function selectByKeys<R>(
   return result.rows;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = -MAX_SAFE;
+
+/**
+ * a + b exactly, for counters of int8 columns: a number while the sum is a safe integer
+ * (the common case, no bigint arithmetic), a bigint beyond 2^53 − 1 (the bulk writers bind
+ * both), where a number sum would be rounded.
+ */
+export function addExact(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const sum = a + b;
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  const exact = BigInt(a) + BigInt(b);
+  return exact >= MIN_SAFE && exact <= MAX_SAFE ? Number(exact) : exact;
+}
+
+
 /** A double-quoted identifier for trusted names built into raw clauses. */
 export function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

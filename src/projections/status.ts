@@ -67,12 +67,17 @@ async function lagOf(db: Executor, schema: string, version: number | null): Prom
   return { schema, version, checkpoint: formatPosition(checkpoint), lagEvents: count, lagSeconds: Math.round(lagSeconds * 1000) / 1000 };
 }
 
-/** Whether some session holds the projector lock of `name` (see `Projector.start`). */
+/**
+ * Whether some session holds the projector lock of `name` (see `Projector.start`) in this
+ * database: advisory locks are per database, and `pg_locks` lists those of every database
+ * of the server (another database's projector of the same name is not this one's).
+ */
 export async function projectorLockHeld(db: Executor, name: string): Promise<boolean> {
   const { rows } = await sql<{ held: boolean }>`
     select exists (
       select 1 from pg_locks l
       where l.locktype = 'advisory' and l.granted
+        and l.database = (select oid from pg_database where datname = current_database())
         and ((l.classid::bigint << 32) | l.objid::bigint) = (hashtextextended(${`projector:${name}`}, 0) & x'ffffffffffffffff'::bigint)
     ) as held`.execute(db);
   return rows[0]!.held;

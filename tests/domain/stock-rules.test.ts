@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fold } from '../../src/domain/shared/index.js';
-import { allocateLines, availableStock, stockDecider, stockLevel, type StockCommand, type StockEvent } from '../../src/domain/stock/index.js';
+import { allocateLines, availableStock, stockDecider, stockLevel, stockLevelOf, type StockCommand, type StockEvent } from '../../src/domain/stock/index.js';
 import { spec } from '../support/decider-spec.js';
 import { rejects } from './helpers.js';
 
@@ -164,6 +164,23 @@ describe('stock: thresholds and alerts', () => {
   it('reports the level', () => {
     assert.equal(stockLevel(fold(stockDecider, [received(10, 10)])), 'untracked');
     assert.equal(stockLevel(fold(stockDecider, [received(10, 10), thresholdSet(3)])), 'ok');
+  });
+
+  it('a threshold set below availability on stock that had none raises no alert: nothing was alerted, the level is ok', () => {
+    spec(stockDecider).given([received(3, 3)]).when({ type: 'SetStockThreshold', data: { sku, warehouseId, lowStock: 1 } }).then([thresholdSet(1)]);
+  });
+
+  it('changing the threshold moves the level: raised to availability raises LowStock, lowered below it clears it', () => {
+    spec(stockDecider).given([received(3, 3), thresholdSet(1)]).when({ type: 'SetStockThreshold', data: { sku, warehouseId, lowStock: 3 } }).then([thresholdSet(3), alert('LowStock', 3)]);
+    spec(stockDecider)
+      .given([received(3, 3), thresholdSet(3)])
+      .when({ type: 'SetStockThreshold', data: { sku, warehouseId, lowStock: 2 } })
+      .then([thresholdSet(2), alert('LowStockCleared', 3, 2)]);
+  });
+
+  it('the level rule, for read models too: out at 0 or below, low at or below the threshold, else ok', () => {
+    assert.deepEqual([stockLevelOf(0, 3), stockLevelOf(-1, 3), stockLevelOf(1, 3), stockLevelOf(3, 3), stockLevelOf(4, 3), stockLevelOf(1, 0)], ['out', 'out', 'low', 'low', 'ok', 'ok']);
+    assert.equal(stockLevel(fold(stockDecider, [received(3, 3), thresholdSet(3)])), stockLevelOf(3, 3));
   });
 });
 

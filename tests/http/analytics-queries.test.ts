@@ -295,6 +295,34 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
   it('projections: status, checkpoint and lag of each', async () => {
     const statuses = (await get<{ name: string; status: string; live: { lagEvents: number } }[]>(admin, 'projections')).data;
     assert.deepEqual(statuses.map((s) => s.name), projections.map((p) => p.name));
-    assert.ok(statuses.every((s) => s.status === 'idle' && s.live.lagEvents === 0));
+    assert.ok(statuses.every((s) => s.status === 'idle' && s.live.lagEvents === 0), JSON.stringify(statuses));
+  });
+
+  it('analytics: a threshold set on stock that had none gives the stock alerts the level of the new threshold, as the catalogue', async () => {
+    const command = async (path: string, body: unknown) => {
+      const response = await h.command(admin, path, body);
+      assert.equal(response.statusCode, 200, `${path}: ${response.body}`);
+    };
+    await command('products/register', { sku: 'THR-1', name: 'Thermos', category: 'home', price: TRY(900) });
+    await command('stock/receive', { sku: 'THR-1', warehouseId: 'izmir', quantity: 3, reference: 'po-thr' });
+    for (const p of projections) await new Projector(h.store, h.database.db, p).catchUp();
+    const thr = async () => (await get<{ sku: string; level: string; available: number; threshold: number }[]>(admin, 'analytics/stock-alerts')).data.filter((a) => a.sku === 'THR-1');
+    assert.deepEqual((await thr()).map((a) => [a.level, a.available, a.threshold]), [['low', 3, 5]], 'against the default threshold');
+    await command('stock/set-threshold', { sku: 'THR-1', warehouseId: 'izmir', lowStock: 1 });
+    for (const p of projections) await new Projector(h.store, h.database.db, p).catchUp();
+    assert.deepEqual(await thr(), []);
+    assert.equal((await get<{ stockStatus: string }>(admin, 'catalogue/THR-1')).data.stockStatus, 'in-stock');
+  });
+
+  it('analytics: wallet flows summing beyond 2^53 − 1 minor units are refused (500), never answered rounded', async () => {
+    const boss = h.token('initech', 'admin-i', ['admin']);
+    for (const [i, minor] of [9007199254740000, 100000, 1].entries()) {
+      await given(h.store, `wallet-initech:w${i}`, 'WalletCredited', { walletId: `w${i}`, amount: TRY(minor), reason: 'adjustment', reference: `r${i}`, balance: TRY(minor) }, at('04', '10:00'), 'initech');
+    }
+    for (const p of projections) await new Projector(h.store, h.database.db, p).catchUp();
+    const response = await h.query(boss, 'analytics/wallet-flows');
+    assert.equal(response.statusCode, 500, response.body);
+    assert.equal(json(response).type, `${PROBLEM}internal-error`);
+    assert.doesNotMatch(response.body, /9007199254840000/);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { comparePositions, parsePosition } from '../../src/application/ports/event-store.js';
+import { analyticsProjection, Projector } from '../../src/projections/index.js';
 import { createHarness, json, type Harness } from './harness.js';
 
 const PROBLEM = 'https://commerce-core.dev/problems/';
@@ -174,6 +175,48 @@ describe('HTTP queries', () => {
     const response = await h.query(alice, 'catalogue');
     assert.equal(response.statusCode, 200);
     assert.match(String(json(response).position), /^\d+\/\d+$/);
+  });
+
+  it('analytics: the card captured at checkout is one captured card payment, also after the provider reports it again', async () => {
+    const again = await h.command(admin, 'orders/record-payment', { orderId: 'order-1', method: 'card', reference: 'card-1', amount: { minor: 500, currency: 'TRY' }, outcome: 'captured' });
+    assert.ok(again.statusCode === 200 || again.statusCode === 409, again.body);
+    const position = again.statusCode === 200 ? String(json(again).position) : checkoutPosition;
+    await new Projector(h.store, h.database.db, analyticsProjection).catchUp(); // the harness runs the catalogue and sales projectors only
+    const response = await h.query(admin, `analytics/payments?position=${encodeURIComponent(position)}`);
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual(json<Answer<unknown[]>>(response).data, [{ day: '2026-11-22', method: 'card', outcome: 'captured', count: 1, amount: { minor: 500, currency: 'TRY' } }]);
+  });
+
+  it('orders: a line filled from two warehouses shows how many units each gives; a line from one warehouse shows that one', async () => {
+    await ok(admin, 'products/register', { sku: 'ket-1', name: 'Kettle', category: 'home', price: { minor: 1000, currency: 'TRY' } });
+    await ok(admin, 'stock/receive', { sku: 'ket-1', warehouseId: 'izmir', quantity: 3, reference: 'po-i' });
+    await ok(admin, 'stock/receive', { sku: 'ket-1', warehouseId: 'ankara', quantity: 1, reference: 'po-a' });
+    await ok(bob, 'baskets/open', { basketId: 'bob-split', customerId: 'bob', currency: 'TRY' });
+    await ok(bob, 'baskets/add-item', { basketId: 'bob-split', sku: 'ket-1', quantity: 4, warehouseId: 'izmir' });
+    await ok(bob, 'baskets/add-item', { basketId: 'bob-split', sku: 'book-1', quantity: 1, warehouseId: 'ist-1' });
+    const checkout = await ok(bob, 'baskets/check-out', {
+      basketId: 'bob-split', orderId: 'bob-split-o', shipping: { minor: 0, currency: 'TRY' }, warehouses: ['ankara'],
+      payment: { external: { method: 'card', reference: 'split-1', captured: true } },
+    });
+    const order = json<Answer<{ lines: unknown[] }>>(await h.query(bob, `orders/bob-split-o?position=${encodeURIComponent(String(checkout.position))}`));
+    assert.deepEqual(order.data.lines, [
+      {
+        sku: 'ket-1', name: 'Kettle', category: 'home', warehouseId: null, quantity: 4,
+        unitPrice: { minor: 1000, currency: 'TRY' }, lineTotal: { minor: 4000, currency: 'TRY' },
+        allocations: [{ warehouseId: 'izmir', quantity: 3 }, { warehouseId: 'ankara', quantity: 1 }],
+      },
+      { sku: 'book-1', name: 'Dune', category: 'books', warehouseId: 'ist-1', quantity: 1, unitPrice: { minor: 1500, currency: 'TRY' }, lineTotal: { minor: 1500, currency: 'TRY' } },
+    ]);
+  });
+
+  it('catalogue: a category spelled with `>` finds its products, as the same category spelled with `/` does', async () => {
+    const last = await ok(admin, 'products/register', { sku: 'pot-1', name: 'Pot', category: 'Home > Kitchen', price: { minor: 700, currency: 'TRY' } });
+    const at = `position=${String(last.position)}`;
+    const skus = async (category: string) => json<Answer<{ sku: string }[]>>(await h.query(alice, `catalogue?category=${encodeURIComponent(category)}&${at}`)).data.map((i) => i.sku);
+    assert.deepEqual(await skus('Home > Kitchen'), ['pot-1']);
+    assert.deepEqual(await skus('Home/Kitchen'), ['pot-1']);
+    const tree = json<Answer<{ path: string }[]>>(await h.query(alice, `catalogue/categories?root=${encodeURIComponent('Home > Kitchen')}&${at}`));
+    assert.deepEqual(tree.data.map((n) => n.path), ['Home/Kitchen']);
   });
 });
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Money } from '../../domain/shared/index.js';
 import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
+import { readModelMoney } from './sales-queries.js';
 
 /** A period of local days, inclusive at both ends (`YYYY-MM-DD`); either end may be open. */
 export interface Period {
@@ -14,7 +15,15 @@ export interface Page {
   readonly offset: number;
 }
 
-const money = (minor: string | number, currency: string): Money => ({ minor: Number(minor), currency: currency.trim() });
+/** a − b of two int8 amounts (decimal strings), exactly. */
+const minus = (a: string, b: string): bigint => BigInt(a) - BigInt(b);
+
+/** `total` ÷ `count` rounded half away from zero to a whole minor unit, exactly. */
+function average(total: bigint, count: number): bigint {
+  const n = BigInt(count);
+  const twice = (2n * total) / n;
+  return twice >= 0n ? (twice + 1n) / 2n : (twice - 1n) / 2n;
+}
 
 /** `and day >= from and day <= to` for the ends the period has: the period's condition in a raw query. */
 const periodFilter = (period: Period) => sql`${period.from ? sql`and day >= ${period.from}` : sql``} ${period.to ? sql`and day <= ${period.to}` : sql``}`;
@@ -67,11 +76,11 @@ export async function salesSeries(
     day: r.day,
     ...(hourly ? { hour: r.hour! } : {}),
     orders: r.orders,
-    gmv: money(r.gmv, r.currency),
+    gmv: readModelMoney(r.gmv, r.currency),
     items: r.items,
-    averageOrderValue: r.orders > 0 ? money(Math.round(Number(r.gmv) / r.orders), r.currency) : null,
+    averageOrderValue: r.orders > 0 ? readModelMoney(average(BigInt(r.gmv), r.orders), r.currency) : null,
     cancelledOrders: r.c_orders,
-    cancelledGmv: money(r.c_gmv, r.currency),
+    cancelledGmv: readModelMoney(r.c_gmv, r.currency),
   }));
 }
 
@@ -102,7 +111,7 @@ export async function salesByCategory(db: Kysely<ReadModelSchema>, tenantId: str
     group by category, currency
     order by sum(gmv_minor - cancelled_gmv_minor) desc, category, currency
     limit ${options.limit} offset ${options.offset}`.execute(db);
-  return rows.map((r) => ({ key: r.key, orders: r.orders, units: r.units, gmv: money(r.gmv, r.currency), returnedUnits: r.returned_units }));
+  return rows.map((r) => ({ key: r.key, orders: r.orders, units: r.units, gmv: readModelMoney(r.gmv, r.currency), returnedUnits: r.returned_units }));
 }
 
 /**
@@ -168,7 +177,7 @@ export async function topSellers(
     category: r.category,
     orders: r.orders,
     units: r.units,
-    gmv: money(r.gmv, r.currency),
+    gmv: readModelMoney(r.gmv, r.currency),
     returnedUnits: r.returned_units,
     netUnits: r.net_units,
   }));
@@ -203,9 +212,9 @@ export async function salesByProduct(db: Kysely<ReadModelSchema>, tenantId: stri
     category: r.category,
     orders: r.orders - r.cancelled_orders,
     units: r.units - r.cancelled_units,
-    gmv: money(Number(r.gmv_minor) - Number(r.cancelled_gmv_minor), r.currency),
+    gmv: readModelMoney(minus(r.gmv_minor, r.cancelled_gmv_minor), r.currency),
     returnedUnits: r.returned_units,
-    returnedAmount: money(r.returned_amount_minor, r.currency),
+    returnedAmount: readModelMoney(r.returned_amount_minor, r.currency),
   }));
 }
 
@@ -222,7 +231,7 @@ export async function cancellationsAndRefunds(db: Kysely<ReadModelSchema>, tenan
   let query = inPeriod(db.selectFrom('analytics_returns_daily').selectAll().where('tenant_id', '=', tenantId), options);
   if (options.kind) query = query.where('kind', '=', options.kind);
   const rows = await query.orderBy('day').orderBy('kind').orderBy('currency').limit(options.limit).offset(options.offset).execute();
-  return rows.map((r) => ({ day: r.day, kind: r.kind, count: r.count, amount: money(r.amount_minor, r.currency) }));
+  return rows.map((r) => ({ day: r.day, kind: r.kind, count: r.count, amount: readModelMoney(r.amount_minor, r.currency) }));
 }
 
 /** Money moved (or asked to move) through wallets on one day in one flow (`WALLET_FLOWS`: `top-up`, `payment`, `refund`, `top-up-requested`, `withdrawal-rejected`, …). */
@@ -238,7 +247,7 @@ export async function walletFlows(db: Kysely<ReadModelSchema>, tenantId: string,
   let query = inPeriod(db.selectFrom('analytics_wallet_daily').selectAll().where('tenant_id', '=', tenantId), options);
   if (options.flow) query = query.where('flow', '=', options.flow);
   const rows = await query.orderBy('day').orderBy('flow').orderBy('currency').limit(options.limit).offset(options.offset).execute();
-  return rows.map((r) => ({ day: r.day, flow: r.flow, count: r.count, amount: money(r.amount_minor, r.currency) }));
+  return rows.map((r) => ({ day: r.day, flow: r.flow, count: r.count, amount: readModelMoney(r.amount_minor, r.currency) }));
 }
 
 /**
@@ -282,7 +291,7 @@ export async function paymentOutcomes(
   if (options.method) query = query.where('method', '=', options.method);
   if (options.currency) query = query.where('currency', '=', options.currency);
   const rows = await query.orderBy('day').orderBy('method').orderBy('outcome').orderBy('currency').limit(options.limit).offset(options.offset).execute();
-  return rows.map((r) => ({ day: r.day, method: r.method, outcome: r.outcome as 'captured' | 'declined', count: r.count, amount: money(r.amount_minor, r.currency) }));
+  return rows.map((r) => ({ day: r.day, method: r.method, outcome: r.outcome as 'captured' | 'declined', count: r.count, amount: readModelMoney(r.amount_minor, r.currency) }));
 }
 
 /**
@@ -312,9 +321,9 @@ export async function couponRedemptions(db: Kysely<ReadModelSchema>, tenantId: s
     held: r.held,
     released: r.released,
     net: r.held - r.released,
-    discount: money(r.held_discount_minor, r.currency),
-    releasedDiscount: money(r.released_discount_minor, r.currency),
-    netDiscount: money(Number(r.held_discount_minor) - Number(r.released_discount_minor), r.currency),
+    discount: readModelMoney(r.held_discount_minor, r.currency),
+    releasedDiscount: readModelMoney(r.released_discount_minor, r.currency),
+    netDiscount: readModelMoney(minus(r.held_discount_minor, r.released_discount_minor), r.currency),
   }));
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Money } from '../../domain/shared/index.js';
 import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
+import { readModelMoney } from './sales-queries.js';
 import { foldForSearch } from './search-text.js';
 
 /** `in-stock`, `low` (available at or below the SKU's threshold) or `out` (none available). */
@@ -29,7 +30,10 @@ export type CatalogueSort = (typeof CATALOGUE_SORTS)[number];
 
 /** Filters, order and page of `listCatalogue`. */
 export interface CatalogueFilter {
-  /** A category path: the category and everything under it (`home` matches `home/kitchen`). */
+  /**
+   * A category: it and everything under it (`home` matches `home/kitchen`), spelled as
+   * products are registered with (`Home > Kitchen`, `Home/Kitchen`: see `catalogueCategoryPath`).
+   */
   readonly category?: string;
   /** Words that must all start a word of the name (case-insensitive). */
   readonly q?: string;
@@ -53,7 +57,7 @@ function toItem(row: Row): CatalogueItem {
     sku: row.sku,
     name: row.name,
     category: row.category,
-    price: { minor: Number(row.price_minor), currency: row.currency },
+    price: readModelMoney(row.price_minor, row.currency),
     available: row.available,
     stockStatus: row.stock_status as StockStatus,
   };
@@ -69,6 +73,29 @@ export function prefixQuery(text: string): string | undefined {
   return words.length > 0 ? words.map((w) => `${w}:*`).join(' & ') : undefined;
 }
 
+/**
+ * The category path of a category name: segments separated by `/` or `>`, trimmed,
+ * joined by `/` (`Home > Kitchen` → `Home/Kitchen`). A name without separators is a root.
+ */
+export function categoryPath(category: string): string {
+  return category
+    .split(/[/>]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .join('/');
+}
+
+/**
+ * The path the catalogue files a category under (`catalogue_products.category_path`, the
+ * nodes of `catalogue_categories`), and so the path a category filter means: its
+ * `categoryPath`, or the name as it is when it has nothing but separators. One rule for
+ * the projection and the queries: `Home > Kitchen`, `Home/Kitchen` and ` Home / Kitchen `
+ * are one category, whichever spelling a product was registered or a query asks with.
+ */
+export function catalogueCategoryPath(category: string): string {
+  return categoryPath(category) || category;
+}
+
 const SORT_COLUMN = { sku: 'sku', name: 'name', price: 'price_minor', available: 'available' } as const;
 
 /** A tenant's catalogue, filtered, sorted (default by SKU) and paginated. */
@@ -78,7 +105,7 @@ export async function listCatalogue(db: Kysely<ReadModelSchema>, tenantId: strin
     .select(['sku', 'name', 'category', 'price_minor', 'currency', 'available', 'stock_status'])
     .where('tenant_id', '=', tenantId);
   if (filter.category) {
-    const path = filter.category;
+    const path = catalogueCategoryPath(filter.category);
     query = query.where((eb) => eb.or([eb('category_path', '=', path), eb('category_path', 'like', `${path.replace(/[\\%_]/g, '\\$&')}/%`)]));
   }
   const tsquery = filter.q ? prefixQuery(filter.q) : undefined;
@@ -126,9 +153,11 @@ export interface CategoryNode {
 
 /**
  * The tenant's category tree (categories named `a/b` or `a > b` are children of `a`),
- * roots and children by name; or the subtree under `root` (empty when it does not exist).
+ * roots and children by name; or the subtree under `root` (spelled either way, see
+ * `catalogueCategoryPath`; empty when it does not exist).
  */
-export async function categoryTree(db: Kysely<ReadModelSchema>, tenantId: string, root?: string): Promise<CategoryNode[]> {
+export async function categoryTree(db: Kysely<ReadModelSchema>, tenantId: string, rootCategory?: string): Promise<CategoryNode[]> {
+  const root = rootCategory ? catalogueCategoryPath(rootCategory) : undefined;
   let query = db.selectFrom('catalogue_categories').selectAll().where('tenant_id', '=', tenantId);
   if (root) query = query.where((eb) => eb.or([eb('path', '=', root), eb('path', 'like', `${root.replace(/[\\%_]/g, '\\$&')}/%`)]));
   const rows = await query.orderBy('depth').orderBy('path').execute();

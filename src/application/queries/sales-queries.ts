@@ -1,6 +1,25 @@
 import { sql, type Kysely } from 'kysely';
-import type { Money } from '../../domain/shared/index.js';
+import { InvalidMoneyError, money, type Money } from '../../domain/shared/index.js';
 import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
+
+const MAX_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Money from an amount of a read model: an int8 column or a sum of one, which node-postgres
+ * returns as a decimal string (or a bigint computed from them), and its currency (`char(3)`
+ * padding trimmed). The one way queries turn stored amounts into the API's Money, whose
+ * `minor` is a JSON number: exact up to 2^53 − 1 minor units, which is all Money carries
+ * (`money`). A sum beyond that is refused rather than rounded (`Number("9007199254840001")`
+ * is 9007199254840000): the query fails loudly instead of answering a wrong figure.
+ * @throws InvalidMoneyError when the amount is beyond ±(2^53 − 1) minor units
+ */
+export function readModelMoney(minor: string | number | bigint, currency: string): Money {
+  const exact = BigInt(minor);
+  if (exact > MAX_MINOR || exact < -MAX_MINOR) {
+    throw new InvalidMoneyError(`${exact} minor units of ${currency.trim()} are beyond 2^53 − 1: the amount cannot be given exactly as Money`);
+  }
+  return money(Number(exact), currency.trim());
+}
 
 /** An order as the orders read model holds it; amounts in minor units; times ISO 8601 UTC or null. */
 export interface OrderView {
@@ -24,15 +43,27 @@ export interface OrderView {
   readonly refunded: Money;
 }
 
-/** An order line. */
+/** Units of an order line allocated to one warehouse (reserved there, shipped from there). */
+export interface LineAllocationView {
+  readonly warehouseId: string;
+  readonly quantity: number;
+}
+
+/**
+ * An order line, with the warehouses its units were allocated to (reserved in, shipped
+ * from): `warehouseId` when all of them come from one; when they were split across several,
+ * `warehouseId` is null and `allocations` lists each warehouse with its units (in allocation
+ * order; they add up to `quantity`). `allocations` is absent on lines from one warehouse.
+ */
 export interface OrderLineView {
   readonly sku: string;
   readonly name: string;
   readonly category: string;
-  readonly warehouseId: string;
+  readonly warehouseId: string | null;
   readonly quantity: number;
   readonly unitPrice: Money;
   readonly lineTotal: Money;
+  readonly allocations?: readonly LineAllocationView[];
 }
 
 /** Filters and page of `listOrders`. */
@@ -44,7 +75,6 @@ export interface OrderFilter {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const money = (minor: string | number, currency: string): Money => ({ minor: Number(minor), currency });
 
 type OrderRow = {
   order_id: string; customer_id: string; status: string; currency: string; subtotal_minor: string; shipping_minor: string;
@@ -58,9 +88,9 @@ function toOrderView(r: OrderRow): OrderView {
     orderId: r.order_id,
     customerId: r.customer_id,
     status: r.status,
-    subtotal: money(r.subtotal_minor, r.currency),
-    shipping: money(r.shipping_minor, r.currency),
-    total: money(r.total_minor, r.currency),
+    subtotal: readModelMoney(r.subtotal_minor, r.currency),
+    shipping: readModelMoney(r.shipping_minor, r.currency),
+    total: readModelMoney(r.total_minor, r.currency),
     itemCount: r.item_count,
     placedAt: r.placed_at.toISOString(),
     confirmedAt: iso(r.confirmed_at),
@@ -70,7 +100,7 @@ function toOrderView(r: OrderRow): OrderView {
     cancelReason: r.cancel_reason,
     processingAt: iso(r.processing_at),
     returnedUnits: r.returned_units,
-    refunded: money(r.refunded_minor, r.currency),
+    refunded: readModelMoney(r.refunded_minor, r.currency),
   };
 }
 
@@ -87,7 +117,17 @@ export async function listOrders(db: Kysely<ReadModelSchema>, tenantId: string, 
 export async function findOrder(db: Kysely<ReadModelSchema>, tenantId: string, orderId: string): Promise<(OrderView & { lines: OrderLineView[] }) | undefined> {
   const row = await db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).executeTakeFirst();
   if (!row) return undefined;
-  const lines = await db.selectFrom('order_lines').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute();
+  const { rows: lines } = await sql<{
+    sku: string; name: string; category: string; warehouse_id: string | null; quantity: number; unit_price_minor: string; line_total_minor: string; currency: string;
+    allocations: LineAllocationView[];
+  }>`
+    select l.sku, l.name, l.category, l.warehouse_id, l.quantity, l.unit_price_minor, l.line_total_minor, l.currency,
+           coalesce((select json_agg(json_build_object('warehouseId', a.warehouse_id, 'quantity', a.quantity) order by a.seq)
+                     from order_line_allocations a
+                     where a.tenant_id = l.tenant_id and a.order_id = l.order_id and a.line_no = l.line_no), '[]'::json) as allocations
+    from order_lines l
+    where l.tenant_id = ${tenantId} and l.order_id = ${orderId}
+    order by l.line_no`.execute(db);
   return {
     ...toOrderView(row),
     lines: lines.map((l) => ({
@@ -96,8 +136,9 @@ export async function findOrder(db: Kysely<ReadModelSchema>, tenantId: string, o
       category: l.category,
       warehouseId: l.warehouse_id,
       quantity: l.quantity,
-      unitPrice: money(l.unit_price_minor, l.currency),
-      lineTotal: money(l.line_total_minor, l.currency),
+      unitPrice: readModelMoney(l.unit_price_minor, l.currency),
+      lineTotal: readModelMoney(l.line_total_minor, l.currency),
+      ...(l.warehouse_id === null ? { allocations: l.allocations } : {}),
     })),
   };
 }
@@ -122,7 +163,7 @@ export async function listDailySales(
   if (filter.to) query = query.where('day', '<=', filter.to);
   if (filter.category) query = query.where('category', '=', filter.category);
   const rows = await query.orderBy('day').orderBy('category').limit(filter.limit).offset(filter.offset).execute();
-  return rows.map((r) => ({ day: r.day, category: r.category, gmv: money(r.gmv_minor, r.currency), orders: r.orders, items: r.items }));
+  return rows.map((r) => ({ day: r.day, category: r.category, gmv: readModelMoney(r.gmv_minor, r.currency), orders: r.orders, items: r.items }));
 }
 
 /**
@@ -159,12 +200,12 @@ export async function salesReport(db: Kysely<ReadModelSchema>, tenantId: string)
     .groupBy(['l.category', 'l.currency'])
     .execute();
   const gmvByCategory = byCategory
-    .map((r) => ({ category: r.category, currency: r.currency, minor: Number(r.minor) }))
+    .map((r) => ({ category: r.category, ...readModelMoney(r.minor, r.currency) }))
     .sort((a, b) => b.minor - a.minor || a.category.localeCompare(b.category));
-  const gmvByCurrency = [...new Set(gmvByCategory.map((c) => c.currency))].sort().map((currency) => ({
-    currency,
-    minor: gmvByCategory.filter((c) => c.currency === currency).reduce((s, c) => s + c.minor, 0),
-  }));
+  // Summed exactly (the categories' sums may each be safe and their total not).
+  const byCurrency = new Map<string, bigint>();
+  for (const r of byCategory) byCurrency.set(r.currency.trim(), (byCurrency.get(r.currency.trim()) ?? 0n) + BigInt(r.minor));
+  const gmvByCurrency = [...byCurrency.keys()].sort().map((currency) => readModelMoney(byCurrency.get(currency)!, currency));
   const ordersByStatus = Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)]));
   return {
     tenantId,

@@ -45,12 +45,20 @@ export function availableStock(state: StockState): number {
   return state.onHand - state.reserved;
 }
 
-/** `out` at 0 available, `low` at or below the threshold, else `ok`; `untracked` without a threshold. */
+/**
+ * The level of `available` units against a low-stock `threshold`: `out` at 0 (or below),
+ * `low` at or below the threshold, else `ok`. The one rule of the stock aggregate's alerts;
+ * read models that show stock levels apply it too, so they agree with the alerts.
+ */
+export function stockLevelOf(available: number, threshold: number): Exclude<StockLevel, 'untracked'> {
+  if (available <= 0) return 'out';
+  return available <= threshold ? 'low' : 'ok';
+}
+
+/** `stockLevelOf` the state's available units and threshold; `untracked` without a threshold. */
 export function stockLevel(state: StockState): StockLevel {
   if (state.lowStock === undefined) return 'untracked';
-  const available = availableStock(state);
-  if (available <= 0) return 'out';
-  return available <= state.lowStock ? 'low' : 'ok';
+  return stockLevelOf(availableStock(state), state.lowStock);
 }
 
 function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {

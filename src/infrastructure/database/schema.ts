@@ -59,12 +59,13 @@ export interface ReadModelSchema {
     sku: string;
     name: string;
     category: string;
-    warehouse_id: string;
+    warehouse_id: string | null;
     quantity: number;
     unit_price_minor: Int8;
     line_total_minor: Int8;
     currency: string;
   };
+  order_line_allocations: { tenant_id: string; order_id: string; line_no: number; seq: number; warehouse_id: string; quantity: number };
   daily_sales_by_category: {
     tenant_id: string;
     day: Day;
@@ -101,6 +102,7 @@ export interface ReadModelSchema {
   analytics_order_items: { tenant_id: string; order_id: string; sku: string; units: number; gmv_minor: Int8 };
   analytics_returns_daily: { tenant_id: string; day: Day; currency: string; kind: string; count: number; amount_minor: Int8 };
   analytics_payments_daily: { tenant_id: string; day: Day; currency: string; method: string; outcome: string; count: number; amount_minor: Int8 };
+  analytics_captured_payments: { tenant_id: string; order_id: string; reference: string; method: string; day: Day; currency: string; amount_minor: Int8 };
   analytics_coupons_daily: {
     tenant_id: string; day: Day; code: string; currency: string; held: number; released: number; held_discount_minor: Int8; released_discount_minor: Int8;
   };
