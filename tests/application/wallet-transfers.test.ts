@@ -4,14 +4,13 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { CommandContext } from '../../src/application/command-context.js';
-import { CommandHandler, type HandleOptions } from '../../src/application/command-handler.js';
 import * as commerce from '../../src/application/commerce/index.js';
-import type { EventStore } from '../../src/application/ports/event-store.js';
 import { WalletTransferProcessManager, WalletTransferSubscriber } from '../../src/application/process-managers/wallet-transfer/index.js';
-import { DomainError, type Decider, type DomainCommand, type DomainEvent } from '../../src/domain/shared/index.js';
+import { DomainError } from '../../src/domain/shared/index.js';
 import { walletDecider } from '../../src/domain/wallet/index.js';
 import { startWalletTransferRunner, WALLET_TRANSFER_CHECKPOINT } from '../../src/infrastructure/wallet-transfer-runner.js';
 import { createCommerceFixture, type CommerceFixture } from '../support/commerce-fixture.js';
+import { InterceptingHandler, lostConnection } from '../support/intercepting-handler.js';
 
 /*
  * Wallet transfers move money exactly once: a transfer refused by the receiving wallet and
@@ -30,23 +29,6 @@ const isCode = (code: string, details?: Record<string, unknown>) => (e: unknown)
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A command handler that runs `before` ahead of each command (which may throw to make it fail). */
-class InterceptingHandler extends CommandHandler {
-  constructor(
-    store: EventStore,
-    private readonly before: (command: DomainCommand, streamId: string) => void | Promise<void>,
-    options: { retries?: number } = {},
-  ) {
-    super(store, options);
-  }
-
-  override async handle<C extends DomainCommand, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext, options?: HandleOptions) {
-    await this.before(command, streamId);
-    return super.handle(decider, streamId, command, context, options);
-  }
-}
-
-const lostConnection = () => new Error('Connection terminated unexpectedly');
 
 describe('wallet transfers', { timeout: 120_000 }, () => {
   let f: CommerceFixture;

@@ -53,6 +53,8 @@ interface CommandRoute<S extends z.ZodType> {
   readonly roles: readonly Role[];
   readonly body: S;
   readonly run: (call: CommandCall<z.output<S>>) => Promise<CommandResponse>;
+  /** The HTTP status of a successful answer (default 200), e.g. 202 for work still settling. */
+  readonly status?: (response: CommandResponse) => 200 | 202;
 }
 
 /**
@@ -110,19 +112,21 @@ async function withId<T, K extends string>(
  * it for its route, caller and validated body (`claimIdempotencyKey`) before it runs.
  */
 function post<S extends z.ZodType>(instance: FastifyInstance, deps: HttpDependencies, route: CommandRoute<S>): void {
-  instance.post(route.path, { onRequest: requireRoles(route.roles) }, async (request) => {
+  instance.post(route.path, { onRequest: requireRoles(route.roles) }, async (request, reply) => {
     const principal = principalOf(request);
     const context = commandContext(request, principal, deps.config.businessTimeZone, deps.now());
     const input = parseInput(route.body, request.body);
     const key = keyHeader(request, 'idempotency-key');
     if (key !== undefined) await claimIdempotencyKey(deps.db, principal.tenantId, key, requestFingerprint(route.path, principal.subject, input));
-    return route.run({ deps, principal, context, input });
+    const response = await route.run({ deps, principal, context, input });
+    return reply.code(route.status?.(response) ?? 200).send(response);
   });
 }
 
 /**
  * The `commands` plugin (register with prefix `/commands`): every route is `POST`, takes a
- * JSON body, needs a bearer token, and answers 200 with a `CommandResponse`.
+ * JSON body, needs a bearer token, and answers 200 with a `CommandResponse` (`/wallets/transfer`: 202 with
+ * `status: "pending"` and the `transferId` while the receiving side is still being settled).
  * Errors (problem+json): 400 `validation-failed` / `malformed-json`, 401, 403, 413, 415,
  * 409/422 domain rejections (type = the rule's code), 409 `concurrency-conflict`,
  * 422 `idempotency-key-reused` (the key came with another request), 500.
@@ -241,8 +245,12 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     body: bodies.transferBody,
     run: async ({ deps, principal, context, input }) => {
       assertActsFor(principal, input.fromCustomerId);
-      return withId(context, input, 'transferId', 'wallet-transfer', (i) => commerce.transferBetweenWallets(deps.handler, context, i));
+      const transferId = input.transferId ?? derivedId(context, 'wallet-transfer');
+      const result = await commerce.transferBetweenWallets(deps.handler, context, { ...input, transferId });
+      return { ...commandResponse(result), transferId, status: result.status };
     },
+    // Pending: the sender is debited and the wallet-transfer process manager settles the rest.
+    status: (response) => (response.status === 'pending' ? 202 : 200),
   });
   post(instance, deps, adminRoute('/wallets/freeze', bodies.freezeWalletBody, (handler, context, input) => commerce.setWalletFrozen(handler, context, { ...input, frozen: true })));
   post(instance, deps, adminRoute('/wallets/unfreeze', bodies.unfreezeWalletBody, (handler, context, input) => commerce.setWalletFrozen(handler, context, { ...input, frozen: false })));

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { walletStream } from '../../src/application/commerce/streams.js';
 import { walletDecider } from '../../src/domain/wallet/index.js';
-import { createHarness, json, type Harness } from '../http/harness.js';
+import { InterceptingHandler, lostConnection } from '../support/intercepting-handler.js';
+import { createHarness, json, type Harness } from './harness.js';
 
 /*
  * The wallet defects as a client saw them over HTTP: a reversed transfer retried, a manual
@@ -92,5 +93,46 @@ describe('HTTP: wallet commands append once, and only what they say', () => {
     await repeated(alice, 'wallets/request-top-up', topUp);
     await refused(alice, 'wallets/request-top-up', { ...topUp, method: 'bank-transfer' }, 409, 'request-exists');
     await refused(alice, 'wallets/request-top-up', { ...topUp, reference: 'psp-3' }, 409, 'request-exists');
+  });
+});
+
+describe('HTTP: a transfer whose receiving side cannot be settled during the request', () => {
+  let h: Harness;
+  let alice: string;
+  let receiverDown = false;
+  before(async () => {
+    h = await createHarness({
+      handler: (store) =>
+        new InterceptingHandler(store, (command) => {
+          if (command.type === 'ReceiveTransfer' && receiverDown) throw lostConnection();
+        }),
+    });
+    const admin = h.token('acme', 'admin-1', ['admin']);
+    alice = h.token('acme', 'alice', ['customer']);
+    for (const customerId of ['alice', 'bob']) assert.equal((await h.command(admin, 'wallets/open', { customerId, currency: 'TRY' })).statusCode, 200);
+    assert.equal((await h.command(admin, 'wallets/credit', { customerId: 'alice', amount: TRY(10_000), reason: 'gift', reference: 'seed' })).statusCode, 200);
+  });
+  after(() => h.close());
+  const balance = async (customerId: string) => (await h.handler.load(walletDecider, walletStream('acme', customerId))).state.balance;
+
+  it('answers 200 completed when the receiver is credited', async () => {
+    const response = await h.command(alice, 'wallets/transfer', { fromCustomerId: 'alice', toCustomerId: 'bob', amount: TRY(100), transferId: 'T-ok' });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual([json(response).status, json(response).transferId], ['completed', 'T-ok']);
+  });
+
+  it('answers 202 pending with the transferId; the same body again completes it, crediting once', async () => {
+    receiverDown = true;
+    const body = { fromCustomerId: 'alice', toCustomerId: 'bob', amount: TRY(700) };
+    const pending = await h.command(alice, 'wallets/transfer', body);
+    assert.equal(pending.statusCode, 202, pending.body);
+    const { status, transferId } = json<{ status: string; transferId: string }>(pending);
+    assert.equal(status, 'pending');
+    assert.deepEqual([await balance('alice'), await balance('bob')], [9_200, 100], 'the sender is debited, the receiver not yet');
+    receiverDown = false;
+    const again = await h.command(alice, 'wallets/transfer', { ...body, transferId });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(json(again).status, 'completed');
+    assert.deepEqual([await balance('alice'), await balance('bob')], [9_200, 800], 'moved once');
   });
 });
