@@ -17,8 +17,9 @@ export interface CheckoutRunner {
 /**
  * Runs the checkout process manager in the service: a `$all` subscriber (resumed from
  * `process_manager_checkpoints`) that finishes processes a crashed request left half-way and
- * reacts to payment results, and a timer that, every `expiryEveryMs` (default 60 s), cancels
- * unpaid orders past their payment deadline at the current business time.
+ * reacts to payment results (a failed pass is logged and tried again after a backoff), and a
+ * timer that, every `expiryEveryMs` (default 60 s), cancels unpaid orders past their payment
+ * deadline at the current business time.
  */
 export async function startCheckoutRunner(deps: {
   store: EventStore;
@@ -32,6 +33,7 @@ export async function startCheckoutRunner(deps: {
   const subscriber = new CheckoutSubscriber(deps.store, deps.handler, manager, {
     from: await loadProcessManagerCheckpoint(deps.pool, NAME),
     onCheckpoint: (p) => saveProcessManagerCheckpoint(deps.pool, NAME, p),
+    onError: (error) => deps.logger.error({ err: error, checkpoint: formatPosition(subscriber.checkpoint) }, 'checkout process manager pass failed; retrying'),
   });
   const loop = subscriber.run().catch((error: unknown) => {
     deps.logger.error({ err: error, checkpoint: formatPosition(subscriber.checkpoint) }, 'checkout process manager stopped');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as commerce from '../../src/application/commerce/index.js';
+import { formatPosition } from '../../src/application/ports/event-store.js';
 import { CheckoutProcessManager, CheckoutSubscriber } from '../../src/application/process-managers/checkout/index.js';
 import { basketDecider } from '../../src/domain/basket/index.js';
 import { createCommerceFixture, type CommerceFixture } from '../support/commerce-fixture.js';
@@ -85,5 +86,24 @@ describe('checkout subscriber', { timeout: 120_000 }, () => {
       const wallet = await f.store.readStream(commerce.walletStream(tenantId, 'alice'));
       assert.equal(wallet.at(-1)?.type, 'WalletRefunded');
     }
+  });
+
+  it('a pass that fails (a lost connection) is reported and tried again: the process manager keeps running', async () => {
+    const noOp = { handle: () => Promise.resolve() } as unknown as CheckoutProcessManager;
+    const probe = new CheckoutSubscriber(f.store, f.handler, noOp);
+    await probe.catchUp();
+    const head = formatPosition(probe.checkpoint);
+    let calls = 0;
+    const flaky = {
+      handle: () => (++calls === 1 ? Promise.reject(new Error('Connection terminated unexpectedly')) : Promise.resolve()),
+    } as unknown as CheckoutProcessManager;
+    const errors: unknown[] = [];
+    const subscriber = new CheckoutSubscriber(f.store, f.handler, flaky, { retryMinMs: 10, onError: (error) => errors.push(error) });
+    const running = subscriber.run(200);
+    for (let waited = 0; formatPosition(subscriber.checkpoint) !== head && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    subscriber.stop();
+    await running;
+    assert.equal(formatPosition(subscriber.checkpoint), head, 'caught up after the failed pass');
+    assert.deepEqual(errors.map((e) => (e as Error).message), ['Connection terminated unexpectedly']);
   });
 });

@@ -2,18 +2,12 @@ import { orderDecider } from '../../../domain/order/index.js';
 import { DomainError, instantOf } from '../../../domain/shared/index.js';
 import type { CommandHandler } from '../../command-handler.js';
 import { orderStream } from '../../commerce/streams.js';
-import { START, waitForEvent, type EventStore, type Position, type RecordedEvent } from '../../ports/event-store.js';
-import type { CheckoutProcessManager} from './manager.js';
-import { observedIn } from './manager.js';
+import type { EventStore, Position, RecordedEvent } from '../../ports/event-store.js';
+import { CatchUpLoop, type CatchUpOptions } from '../catch-up.js';
+import { observedIn, type CheckoutProcessManager } from './manager.js';
 
-/** Options of `CheckoutSubscriber`. */
-export interface CheckoutSubscriberOptions {
-  /** Resume after this `$all` position (default: the start). Earlier positions only re-deliver: the manager dedupes. */
-  readonly from?: Position;
-  /** Events read per page (default 500). */
-  readonly pageSize?: number;
-  /** Called after each page with the position to resume from, to persist it. */
-  readonly onCheckpoint?: (position: Position) => void | Promise<void>;
+/** Options of `CheckoutSubscriber`: those of its `CatchUpLoop` (every event: no filter), and how long a drive may run. */
+export interface CheckoutSubscriberOptions extends Omit<CatchUpOptions, 'filter'> {
   /** Longest a triggered drive may run before the next event is taken (default 30 s). */
   readonly driveMaxMs?: number;
 }
@@ -31,34 +25,31 @@ const TRIGGERS = new Set(['BasketCheckedOut', 'OrderPaymentCaptured', 'OrderPaym
  * Feeds the checkout process manager from `$all`, at least once: every `BasketCheckedOut` with
  * terms starts (or resumes) a process, order payment and cancellation events are observed,
  * and every checkout process event resumes its process (so a process whose runner crashed is
- * finished by the next subscriber pass). Reading uses the port's `readAll` (gap-safe), paging
- * from a checkpoint; `catchUp()` reads to the end, `run()` catches up whenever the store
- * signals new events (`waitForEvent`, no polling while idle) until `stop()`.
+ * finished by the next subscriber pass). Reading is a `CatchUpLoop` (gap-safe pages from a
+ * checkpoint): `catchUp()` reads to the end, `run()` catches up whenever the store signals new
+ * events until `stop()`, and tries a failed pass again after a backoff (reported to `onError`)
+ * rather than stopping the process manager for good.
  *
  * It also keeps the processes waiting for payment (from `CheckoutAwaitingPayment` and the
  * events that end the wait) so a scheduler at the edge can call `expireDue(now)`: each unpaid
  * order past its `paymentDueBy` gets `ExpireUnpaidOrder { now }` and its process compensates.
  */
 export class CheckoutSubscriber {
-  private position: Position;
-  private readonly pageSize: number;
+  private readonly loop: CatchUpLoop;
   private readonly awaiting = new Map<string, AwaitingCheckout>();
-  private running = false;
-  private abort: AbortController | undefined;
 
   constructor(
-    private readonly store: EventStore,
+    store: EventStore,
     private readonly handler: CommandHandler,
     private readonly manager: CheckoutProcessManager,
     private readonly options: CheckoutSubscriberOptions = {},
   ) {
-    this.position = options.from ?? START;
-    this.pageSize = options.pageSize ?? 500;
+    this.loop = new CatchUpLoop(store, (page) => this.handlePage(page), options);
   }
 
-  /** The position after the last event handled. */
+  /** The position after the last page handled. */
   get checkpoint(): Position {
-    return this.position;
+    return this.loop.checkpoint;
   }
 
   /** The unpaid orders known to be waiting for payment. */
@@ -69,39 +60,20 @@ export class CheckoutSubscriber {
   /**
    * Handles every event after the checkpoint up to the end of `$all`.
    * @returns the number of events read
+   * @throws what reading or the manager throws (the checkpoint stays before that page)
    */
-  async catchUp(): Promise<number> {
-    let read = 0;
-    for (;;) {
-      const page = await this.store.readAll({ after: this.position, maxCount: this.pageSize });
-      if (page.length === 0) return read;
-      await this.handlePage(page);
-      read += page.length;
-      this.position = page.at(-1)!.position;
-      await this.options.onCheckpoint?.(this.position);
-    }
+  catchUp(): Promise<number> {
+    return this.loop.catchUp();
   }
 
-  /**
-   * Catches up, then, until `stop()`, waits for the next event after the checkpoint and
-   * catches up again: woken by the store's append signal (`waitForEvent`), re-checking at
-   * least every `idleMs` (ms, default 5000) should a signal be lost.
-   * @throws what `catchUp()` or the wait throws (the store is unreachable, the manager failed); the loop ends
-   */
-  async run(idleMs = 5000): Promise<void> {
-    this.running = true;
-    const abort = new AbortController();
-    this.abort = abort;
-    while (this.running) {
-      const read = await this.catchUp();
-      if (read === 0) await waitForEvent(this.store, this.position, idleMs, abort.signal);
-    }
+  /** See `CatchUpLoop.run`. @throws EventStoreClosedError when the store was closed while it was not stopped */
+  run(idleMs = 5000): Promise<void> {
+    return this.loop.run(idleMs);
   }
 
-  /** Ends `run()` after the page it is handling; a `run()` waiting for events returns at once. */
+  /** Ends `run()` after the page it is handling; a `run()` waiting for events or backing off returns at once. */
   stop(): void {
-    this.running = false;
-    this.abort?.abort();
+    this.loop.stop();
   }
 
   /**
