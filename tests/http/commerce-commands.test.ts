@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { basketStream, orderStream, stockStream, walletStream } from '../../src/application/commerce/streams.js';
-import { createHarness, json, seedProduct, type Harness } from './harness.js';
+import { commandOk, commandProblem, createHarness, seedProduct, type Harness } from './harness.js';
 
 /* Every command added with the full commerce domain, over HTTP: validated (400), authorised (403), domain rules (409/422). */
 
-const PROBLEM = 'https://commerce-core.dev/problems/';
 const TRY = (minor: number) => ({ minor, currency: 'TRY' });
 
 describe('HTTP commands: the commerce domain', () => {
@@ -28,18 +27,8 @@ describe('HTTP commands: the commerce domain', () => {
   });
   after(() => h.close());
 
-  const ok = async (token: string, path: string, body: unknown) => {
-    const response = await h.command(token, path, body);
-    assert.equal(response.statusCode, 200, `${path}: ${response.body}`);
-    return json(response);
-  };
-  const problem = async (token: string, path: string, body: unknown, status: number, code: string) => {
-    const response = await h.command(token, path, body);
-    assert.equal(response.statusCode, status, `${path}: ${response.body}`);
-    assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
-    assert.equal(json(response).type, `${PROBLEM}${code}`, response.body);
-    return json(response);
-  };
+  const ok = (token: string, path: string, body: unknown) => commandOk(h, token, path, body);
+  const problem = (token: string, path: string, body: unknown, status: number, code: string) => commandProblem(h, token, path, body, status, code);
   const events = async (stream: string) => (await h.store.readStream(stream)).map((e) => e.type);
 
   it('products carry a KDV rate (0, 1, 10, 20)', async () => {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { CommandHandler } from '../../src/application/command-handler.js';
@@ -99,6 +100,25 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 /** The parsed JSON body of a response. */
 export function json<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
   return JSON.parse(response.body) as T;
+}
+
+/** Prefix of every problem `type`. */
+export const PROBLEM = 'https://commerce-core.dev/problems/';
+
+/** Sends a command and asserts it answered 200. @returns its parsed body */
+export async function commandOk(h: Harness, token: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await h.command(token, path, body);
+  assert.equal(response.statusCode, 200, `${path}: ${response.body}`);
+  return json(response);
+}
+
+/** Sends a command and asserts it answered `status` with the problem `code` as application/problem+json. @returns the problem */
+export async function commandProblem(h: Harness, token: string, path: string, body: unknown, status: number, code: string): Promise<Record<string, unknown>> {
+  const response = await h.command(token, path, body);
+  assert.equal(response.statusCode, status, `${path}: ${response.body}`);
+  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+  assert.equal(json(response).type, `${PROBLEM}${code}`, response.body);
+  return json(response);
 }
 
 /** Admin commands that set up one sellable product with stock. */

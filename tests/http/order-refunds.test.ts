@@ -3,11 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { orderStream } from '../../src/application/commerce/streams.js';
 import { orderDecider, type OrderCommand, type OrderEvent, type OrderState } from '../../src/domain/order/index.js';
 import type { Decider } from '../../src/domain/shared/index.js';
-import { createHarness, json, seedProduct, type Harness } from './harness.js';
+import { commandOk, commandProblem, createHarness, json, seedProduct, type Harness } from './harness.js';
 
 /* The tester's repro over HTTP: a cancelled order paid by card gets its card payment back, and an admin can correct older cancellations. */
 
-const PROBLEM = 'https://commerce-core.dev/problems/';
 const TRY = (minor: number) => ({ minor, currency: 'TRY' });
 
 describe('HTTP: refunds of cancelled orders', () => {
@@ -24,17 +23,8 @@ describe('HTTP: refunds of cancelled orders', () => {
   });
   after(() => h.close());
 
-  const ok = async (token: string, path: string, body: unknown) => {
-    const response = await h.command(token, path, body);
-    assert.equal(response.statusCode, 200, `${path}: ${response.body}`);
-    return json(response);
-  };
-  const problem = async (token: string, path: string, body: unknown, status: number, code: string) => {
-    const response = await h.command(token, path, body);
-    assert.equal(response.statusCode, status, `${path}: ${response.body}`);
-    assert.equal(json(response).type, `${PROBLEM}${code}`, response.body);
-    return json(response);
-  };
+  const ok = (token: string, path: string, body: unknown) => commandOk(h, token, path, body);
+  const problem = (token: string, path: string, body: unknown, status: number, code: string) => commandProblem(h, token, path, body, status, code);
   const orderView = async (orderId: string, position: unknown) => {
     const response = await h.query(admin, `orders/${orderId}?position=${encodeURIComponent(String(position))}`);
     assert.equal(response.statusCode, 200, response.body);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { walletStream } from '../../src/application/commerce/streams.js';
 import { walletDecider } from '../../src/domain/wallet/index.js';
 import { InterceptingHandler, lostConnection } from '../support/intercepting-handler.js';
-import { createHarness, json, type Harness } from './harness.js';
+import { commandOk, commandProblem, createHarness, json, type Harness } from './harness.js';
 
 /*
  * The wallet defects as a client saw them over HTTP: a reversed transfer retried, a manual
@@ -11,7 +11,6 @@ import { createHarness, json, type Harness } from './harness.js';
  * content. Each answer is checked with what it appended.
  */
 
-const PROBLEM = 'https://commerce-core.dev/problems/';
 const TRY = (minor: number) => ({ minor, currency: 'TRY' });
 
 describe('HTTP: wallet commands append once, and only what they say', () => {
@@ -29,19 +28,13 @@ describe('HTTP: wallet commands append once, and only what they say', () => {
   });
   after(() => h.close());
 
-  const ok = async (token: string, path: string, body: unknown) => {
-    const response = await h.command(token, path, body);
-    assert.equal(response.statusCode, 200, `${path}: ${response.body}`);
-    return json(response);
-  };
+  const ok = (token: string, path: string, body: unknown) => commandOk(h, token, path, body);
   /** Asserts the problem, and that it appended nothing. */
   const refused = async (token: string, path: string, body: unknown, status: number, code: string) => {
     const before = await h.eventCount();
-    const response = await h.command(token, path, body);
-    assert.equal(response.statusCode, status, `${path}: ${response.body}`);
-    assert.equal(json(response).type, `${PROBLEM}${code}`, response.body);
+    const problem = await commandProblem(h, token, path, body, status, code);
     assert.equal(await h.eventCount(), before, `${path} appended nothing`);
-    return json(response);
+    return problem;
   };
   /** Asserts a 200 that appended nothing (an idempotent repeat). */
   const repeated = async (token: string, path: string, body: unknown) => {
