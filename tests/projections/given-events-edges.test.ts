@@ -14,9 +14,9 @@ import {
 } from '../../src/application/queries/index.js';
 import { InvalidMoneyError } from '../../src/domain/shared/index.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.js';
-import { Projector, projections, resetProjection } from '../../src/projections/index.js';
+import { projections } from '../../src/projections/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { checksum, given, rows } from './support.js';
+import { checksum, given, projectAll, rows } from './support.js';
 
 const TRY = (minor: number) => ({ minor, currency: 'TRY' });
 const at = (day: string, time: string) => `2026-03-${day}T${time}:00.000+03:00`;
@@ -108,12 +108,7 @@ describe('projections: given events at the edges → rows and answers', () => {
   });
   after(() => database.drop());
 
-  async function project(batchSize: number) {
-    for (const p of projections) {
-      await resetProjection(database.db, p);
-      await new Projector(store, database.db, p, { batchSize }).catchUp();
-    }
-  }
+  const project = (batchSize: number) => projectAll(store, database.db, batchSize);
 
   it('payments: each captured external payment once, whichever events record it; declines apart; wallet parts are no payments', async () => {
     await project(1000);

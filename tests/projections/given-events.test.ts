@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.js';
-import { analyticsProjection, ProjectionFailedError, Projector, projections, resetProjection, setPaused } from '../../src/projections/index.js';
+import { analyticsProjection, ProjectionFailedError, Projector, projections, setPaused } from '../../src/projections/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { checksum, given, rows } from './support.js';
+import { checksum, given, projectAll, rows } from './support.js';
 
 const TRY = (minor: number) => ({ minor, currency: 'TRY' });
 const at = (day: string, time: string) => `2026-03-${day}T${time}:00.000+03:00`;
@@ -66,12 +66,7 @@ describe('projections: given events → rows', () => {
 
   const acme = sql`tenant_id = 'acme'`;
 
-  async function project(batchSize: number) {
-    for (const p of projections) {
-      await resetProjection(database.db, p);
-      await new Projector(store, database.db, p, { batchSize }).catchUp();
-    }
-  }
+  const project = (batchSize: number) => projectAll(store, database.db, batchSize);
 
   it('catalogue: products with price, availability over warehouses and stock status; stock per warehouse; category tree', async () => {
     await project(1000);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AnyDb } from '../../src/projections/sql.js';
 import type { EventStore } from '../../src/application/ports/event-store.js';
+import { Projector, projections, resetProjection } from '../../src/projections/index.js';
 
 /** Appends one raw event (no decider) to a stream, as a given of a projection test. */
 export async function given(store: EventStore, streamId: string, type: string, data: Record<string, unknown>, occurredAt: string, tenantId = 'acme'): Promise<void> {
@@ -39,4 +40,12 @@ export async function checksum(db: AnyDb, tables: readonly string[]): Promise<Re
     out[t] = `${r[0]!.n}:${r[0]!.md5 ?? '-'}`;
   }
   return out;
+}
+
+/** Empties every projection's live build and applies the whole log to it again, in batches of `batchSize` events. */
+export async function projectAll(store: EventStore, db: AnyDb, batchSize: number): Promise<void> {
+  for (const p of projections) {
+    await resetProjection(db, p);
+    await new Projector(store, db, p, { batchSize }).catchUp();
+  }
 }
