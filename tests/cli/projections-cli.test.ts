@@ -79,6 +79,17 @@ describe('operator CLI: projections and segments', { timeout: 300_000 }, () => {
     assert.equal(shown.clusters.length, 3);
   });
 
+  it('exits 1 with one line on stderr whenever a command fails or finds nothing', async () => {
+    const fails = async (args: string[], message: RegExp) =>
+      assert.rejects(cli(...args), (e: { code: number; stderr: string }) => e.code === 1 && message.test(e.stderr), args.join(' '));
+    await fails(['stream', 'show', 'order-acme:no-such-order'], /^stream order-acme:no-such-order has no events$/m);
+    await fails(['segments', 'show', '--tenant', 'nobody'], /tenant nobody has no segmentation yet/);
+    await fails(['projections', 'reset', 'sales', '--all'], /name a projection or pass --all, not both/);
+    await fails(['report', '--tenant', 'BAD TENANT'], /--tenant <tenant>' argument 'BAD TENANT' is invalid/);
+    await fails(['token', '--tenant', 'acme', '--roles', ''], /at least one role is needed/);
+    await fails(['token', '--tenant', 'acme', '--roles', 'admin', '--expires', '999999999999'], /from 1 to 31536000/);
+  });
+
   it('segments recompute refuses what the HTTP API refuses, before touching the last run', async () => {
     const refused = async (args: string[], message: RegExp) =>
       assert.rejects(cli('segments', 'recompute', '--tenant', 'acme', ...args), (e: { code: number; stderr: string }) => e.code === 1 && message.test(e.stderr), args.join(' '));

