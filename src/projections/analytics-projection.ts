@@ -236,6 +236,7 @@ const STOCK_MOVES: Readonly<Record<string, [number, number]>> = {
   StockReturned: [1, 0],
   StockTransferredOut: [-1, 0],
   StockTransferredIn: [1, 0],
+  StockTransferReversed: [1, 0],
 };
 /**
  * Stock events: unit moves and thresholds. The level is the aggregate's rule on the row's

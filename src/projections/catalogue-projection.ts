@@ -33,6 +33,7 @@ export function stockDelta(type: string, data: Record<string, unknown>): { onHan
       return { onHand: int(data, 'quantity'), reserved: 0 };
     case 'StockReturned':
     case 'StockTransferredIn':
+    case 'StockTransferReversed': // the units of a refused transfer back at its source
       return { onHand: int(data, 'quantity'), reserved: 0 };
     case 'StockTransferredOut':
       return { onHand: -int(data, 'quantity'), reserved: 0 };
@@ -43,7 +44,7 @@ export function stockDelta(type: string, data: Record<string, unknown>): { onHan
 
 const K = '\u0000';
 /** Stock events the catalogue reads: those that move units, and thresholds (alerts are the analytics' business). */
-const STOCK_TYPES = ['StockReceived', 'StockReserved', 'StockReleased', 'StockShipped', 'StockAdjusted', 'StockReturned', 'StockTransferredOut', 'StockTransferredIn', 'StockThresholdSet'];
+const STOCK_TYPES = ['StockReceived', 'StockReserved', 'StockReleased', 'StockShipped', 'StockAdjusted', 'StockReturned', 'StockTransferredOut', 'StockTransferredIn', 'StockTransferReversed', 'StockThresholdSet'];
 const productTypes = new Set<string>(productEventTypes);
 
 /** The `stock_status` rule, on a row's own columns (a generated column: written by no statement). */

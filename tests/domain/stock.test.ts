@@ -209,6 +209,7 @@ describe('stock: state and event names', () => {
       'StockReturned',
       'StockShipped',
       'StockThresholdSet',
+      'StockTransferReversed',
       'StockTransferredIn',
       'StockTransferredOut',
     ]);

@@ -53,7 +53,10 @@ export type ReturnStock = DomainCommand<
   { readonly sku: string; readonly warehouseId: string; readonly orderId: string; readonly quantity: number; readonly returnId: string }
 >;
 
-/** The sending half of transfer `transferId`: `quantity` available units leave for `toWarehouseId`. Idempotent per transfer. */
+/**
+ * The sending half of transfer `transferId`: `quantity` available units leave for `toWarehouseId`.
+ * Idempotent per transfer; once reversed (`ReverseStockTransfer`) the id is spent (`transfer-reversed`).
+ */
 export type TransferStockOut = DomainCommand<
   'TransferStockOut',
   { readonly sku: string; readonly warehouseId: string; readonly transferId: string; readonly toWarehouseId: string; readonly quantity: number }
@@ -63,6 +66,16 @@ export type TransferStockOut = DomainCommand<
 export type TransferStockIn = DomainCommand<
   'TransferStockIn',
   { readonly sku: string; readonly warehouseId: string; readonly transferId: string; readonly fromWarehouseId: string; readonly quantity: number }
+>;
+
+/**
+ * Gives back the units of transfer `transferId` sent from here whose receiving half was
+ * refused (compensation): they are on hand and available again. `reason` is non-empty
+ * (e.g. `transfer-refused:transfer-exists`). Idempotent per transfer.
+ */
+export type ReverseStockTransfer = DomainCommand<
+  'ReverseStockTransfer',
+  { readonly sku: string; readonly warehouseId: string; readonly transferId: string; readonly reason: string }
 >;
 
 /**
@@ -84,4 +97,5 @@ export type StockCommand =
   | ReturnStock
   | TransferStockOut
   | TransferStockIn
+  | ReverseStockTransfer
   | SetStockThreshold;

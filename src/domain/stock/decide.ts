@@ -5,6 +5,7 @@ import type {
   ReleaseStock,
   ReserveStock,
   ReturnStock,
+  ReverseStockTransfer,
   SetStockThreshold,
   ShipStock,
   StockCommand,
@@ -23,6 +24,8 @@ import {
   reservationNotFound,
   returnExceedsShipped,
   transferExists,
+  transferNotFound,
+  transferReversed,
 } from './errors.js';
 import type { StockEvent } from './events.js';
 import {
@@ -48,13 +51,16 @@ import {
  * - Adjustments are signed, need a reason, and cannot take reserved units.
  * - Returns put back at most what an order shipped from here; idempotent per return id.
  * - Transfers: the out half takes available units, the in half adds them; each half is
- *   idempotent per transfer id (the application runs both as one operation).
+ *   idempotent per transfer id (the application runs both as one operation). A sent
+ *   transfer whose in half was refused is reversed on the sender (units back, once); its id
+ *   then never sends again (`transfer-reversed`).
  * - Alerts, once a threshold is set: when available crosses into `low` (≤ threshold),
  *   `out` (0), back from out, or back above the threshold, the command's events end with
  *   `LowStock`, `OutOfStock`, `BackInStock` or `LowStockCleared`.
  * @throws DomainError `invalid-quantity`, `invalid-adjustment`, `invalid-reason`, `invalid-threshold`,
  *   `invalid-time`, `invalid-transfer` (422); `insufficient-stock`, `reservation-exists`,
- *   `reservation-not-found`, `transfer-exists`, `return-exceeds-shipped` (409)
+ *   `reservation-not-found`, `transfer-exists`, `transfer-not-found`, `transfer-reversed`,
+ *   `return-exceeds-shipped` (409)
  */
 export function decideStock(command: StockCommand, state: StockState): readonly StockEvent[] {
   return withAlerts(state, decideCounts(command, state));
@@ -78,6 +84,8 @@ function decideCounts(command: StockCommand, state: StockState): readonly StockE
       return transferOut(command, state);
     case 'TransferStockIn':
       return transferIn(command, state);
+    case 'ReverseStockTransfer':
+      return reverseTransfer(command, state);
     case 'SetStockThreshold':
       return setThreshold(command);
   }
@@ -148,8 +156,11 @@ function transferOut({ data }: TransferStockOut, state: StockState): readonly St
   if (data.toWarehouseId === data.warehouseId) throw invalidTransfer(data.warehouseId);
   const existing = transferOf(state, data.transferId);
   if (existing) {
-    if (existing.direction === 'out' && existing.quantity === data.quantity && existing.counterpart === data.toWarehouseId) return [];
-    throw transferExists(data.transferId);
+    if (existing.direction !== 'out' || existing.quantity !== data.quantity || existing.counterpart !== data.toWarehouseId) throw transferExists(data.transferId);
+    // Sending it again would be a no-op here, but the in half could then be accepted and
+    // create units: a reversed id is spent.
+    if (existing.reversed === true) throw transferReversed(data.transferId, existing.reason ?? '');
+    return [];
   }
   const available = availableStock(state);
   if (data.quantity > available) throw insufficientStock(data.sku, data.warehouseId, data.quantity, available);
@@ -177,6 +188,23 @@ function transferIn({ data }: TransferStockIn, state: StockState): readonly Stoc
     {
       type: 'StockTransferredIn',
       data: { sku, warehouseId, transferId, fromWarehouseId, quantity, onHand, available: availableStock(state) + quantity },
+    },
+  ];
+}
+
+function reverseTransfer({ data }: ReverseStockTransfer, state: StockState): readonly StockEvent[] {
+  const reason = data.reason.trim();
+  if (reason === '') throw invalidReason();
+  const sent = transferOf(state, data.transferId);
+  if (!sent || sent.direction !== 'out') throw transferNotFound(data.transferId);
+  if (sent.reversed === true) return [];
+  const onHand = state.onHand + sent.quantity;
+  if (!Number.isSafeInteger(onHand)) throw invalidQuantity(sent.quantity);
+  const { sku, warehouseId, transferId } = data;
+  return [
+    {
+      type: 'StockTransferReversed',
+      data: { sku, warehouseId, transferId, toWarehouseId: sent.counterpart, quantity: sent.quantity, reason, onHand, available: availableStock(state) + sent.quantity },
     },
   ];
 }

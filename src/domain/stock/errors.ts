@@ -12,6 +12,8 @@ export const stockErrorCodes = [
   'invalid-time',
   'invalid-transfer',
   'transfer-exists',
+  'transfer-not-found',
+  'transfer-reversed',
   'return-exceeds-shipped',
 ] as const;
 
@@ -55,7 +57,7 @@ export function reservationNotFound(sku: string, warehouseId: string, orderId: s
   );
 }
 
-/** 422 `invalid-reason`: an adjustment reason must be non-empty after trim. */
+/** 422 `invalid-reason`: an adjustment (or transfer reversal) reason must be non-empty after trim. */
 export function invalidReason(): DomainError {
   return new DomainError('invalid-reason', 'an adjustment needs a reason', 'unprocessable', {});
 }
@@ -83,6 +85,22 @@ export function invalidTransfer(warehouseId: string): DomainError {
 /** 409 `transfer-exists`: transfer `transferId` is recorded here with other figures. */
 export function transferExists(transferId: string): DomainError {
   return new DomainError('transfer-exists', `transfer ${transferId} already exists with other figures`, 'conflict', { transferId });
+}
+
+/** 409 `transfer-not-found`: no transfer `transferId` was sent from this warehouse (nothing to reverse). */
+export function transferNotFound(transferId: string): DomainError {
+  return new DomainError('transfer-not-found', `no transfer ${transferId} was sent from here`, 'conflict', { transferId });
+}
+
+/**
+ * 409 `transfer-reversed`: transfer `transferId` was refused by the receiving warehouse and its
+ * units given back to the sender (details: transferId, reason); the id cannot move stock again.
+ */
+export function transferReversed(transferId: string, reason: string): DomainError {
+  return new DomainError('transfer-reversed', `transfer ${transferId} was reversed (${reason}) and cannot be sent again`, 'conflict', {
+    transferId,
+    reason,
+  });
 }
 
 /** 409 `return-exceeds-shipped`: more units returned than the order shipped from here (details: returnable, requested). */

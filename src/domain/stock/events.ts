@@ -114,6 +114,25 @@ export type StockTransferredIn = DomainEvent<
   }
 >;
 
+/**
+ * Compensation of transfer `transferId` sent from here: its receiving half at `toWarehouseId`
+ * was refused, so the `quantity` units are back on hand here; `reason` says why
+ * (`transfer-refused:<error code>`); counts after. The transfer id is spent here.
+ */
+export type StockTransferReversed = DomainEvent<
+  'StockTransferReversed',
+  {
+    readonly sku: string;
+    readonly warehouseId: string;
+    readonly transferId: string;
+    readonly toWarehouseId: string;
+    readonly quantity: number;
+    readonly reason: string;
+    readonly onHand: number;
+    readonly available: number;
+  }
+>;
+
 /** The low-stock threshold of this SKU here is now `lowStock` units; alerts are on. */
 export type StockThresholdSet = DomainEvent<
   'StockThresholdSet',
@@ -154,6 +173,7 @@ export type StockEvent =
   | StockReturned
   | StockTransferredOut
   | StockTransferredIn
+  | StockTransferReversed
   | StockThresholdSet
   | LowStock
   | OutOfStock
@@ -169,6 +189,7 @@ const names: { readonly [K in StockEvent['type']]: K } = {
   StockReturned: 'StockReturned',
   StockTransferredOut: 'StockTransferredOut',
   StockTransferredIn: 'StockTransferredIn',
+  StockTransferReversed: 'StockTransferReversed',
   StockThresholdSet: 'StockThresholdSet',
   LowStock: 'LowStock',
   OutOfStock: 'OutOfStock',

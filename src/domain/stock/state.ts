@@ -4,7 +4,8 @@ import type { StockEvent } from './events.js';
  * One SKU in one warehouse. Counts are whole units. `reserved` is the sum of
  * `reservations` (orderId → units held); `reservationExpiry` holds each hold's expiry when
  * it has one. `shipped`/`returned` count units per order (for returns); `transfers` maps
- * transfer ids seen here to their direction and quantity; `returns` maps return ids to units.
+ * transfer ids seen here to their direction, quantity and other warehouse (`reversed`: an out
+ * transfer given back, with `reason`); `returns` maps return ids to units.
  * `lowStock` is the alert threshold, undefined until set (no alerts before).
  * A stream with no events has empty ids and zero counts; stock that never arrived simply has none available.
  */
@@ -18,8 +19,17 @@ export interface StockState {
   readonly shipped: Readonly<Record<string, number>>;
   readonly returned: Readonly<Record<string, number>>;
   readonly returns: Readonly<Record<string, number>>;
-  readonly transfers: Readonly<Record<string, { readonly direction: 'out' | 'in'; readonly quantity: number; readonly counterpart: string }>>;
+  readonly transfers: Readonly<Record<string, StockTransferRecord>>;
   readonly lowStock: number | undefined;
+}
+
+/** A transfer as one warehouse saw it: `counterpart` is the other warehouse; `reversed` (out only) once given back, with `reason`. */
+export interface StockTransferRecord {
+  readonly direction: 'out' | 'in';
+  readonly quantity: number;
+  readonly counterpart: string;
+  readonly reversed?: boolean;
+  readonly reason?: string;
 }
 
 /** The state of a stock stream with no events. */
@@ -139,6 +149,14 @@ export function evolveStock(state: StockState, event: StockEvent): StockState {
         ...base,
         onHand: state.onHand + quantity,
         transfers: { ...state.transfers, [transferId]: { direction: 'in', quantity, counterpart: fromWarehouseId } },
+      };
+    }
+    case 'StockTransferReversed': {
+      const { transferId, quantity, toWarehouseId, reason } = event.data;
+      return {
+        ...base,
+        onHand: state.onHand + quantity,
+        transfers: { ...state.transfers, [transferId]: { direction: 'out', quantity, counterpart: toWarehouseId, reversed: true, reason } },
       };
     }
     case 'StockThresholdSet':
