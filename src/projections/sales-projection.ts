@@ -35,6 +35,12 @@ interface Line {
   readonly quantity: number;
   readonly unitPriceMinor: number;
   readonly lineTotalMinor: number;
+  /** The line's share of the order discount (0 when the event has none). */
+  readonly discountMinor: number;
+  /** The line's KDV on lineTotal − discount (0 when the event has none). */
+  readonly taxMinor: number;
+  /** KDV rate in percent, null when the event has none. */
+  readonly taxRate: number | null;
   readonly currency: string;
   readonly allocations: Allocation[];
 }
@@ -49,6 +55,9 @@ interface NewOrder {
   subtotal: number;
   shipping: number;
   total: number;
+  discount: number;
+  tax: number;
+  pricesIncludeTax: boolean;
   items: number;
   placedAt: string;
   placedDay: string;
@@ -60,18 +69,42 @@ interface NewOrder {
   processingAt: string | null;
   returnedUnits: number;
   refundedMinor: number;
+  /** Paid so far (minor units): see `salesProjection`. */
+  paidMinor: number;
   lines: Line[];
 }
 
-/** Changes to an order placed in an earlier batch: the fields of `NewOrder` its later events move. */
+/**
+ * Changes to an order placed in an earlier batch: the fields of `NewOrder` its later events
+ * move; its paid amount becomes `paidSet` (the amount of a confirmation in this batch; null:
+ * the stored amount) + `paidMinor` (captures in this batch after that confirmation, if any).
+ */
 type OrderUpdate = Pick<
   NewOrder,
-  'tenant' | 'orderId' | 'status' | 'confirmedAt' | 'shippedAt' | 'deliveredAt' | 'cancelledAt' | 'cancelReason' | 'processingAt' | 'returnedUnits' | 'refundedMinor'
->;
+  'tenant' | 'orderId' | 'status' | 'confirmedAt' | 'shippedAt' | 'deliveredAt' | 'cancelledAt' | 'cancelReason' | 'processingAt' | 'returnedUnits' | 'refundedMinor' | 'paidMinor'
+> & { paidSet: number | null };
 
 const K = '\u0000';
 /** Order events that move an order's status (others of the order stream do not touch these tables). */
 const STATUS_EVENTS = new Set(['OrderPaymentConfirmed', 'OrderProcessingStarted', 'OrderShipped', 'OrderDelivered', 'OrderCancelled', 'OrderItemsReturned', 'OrderRefunded']);
+/** Order events that move an order's rows: the status events, and the capture of its external payment (paid). */
+const ORDER_EVENTS = new Set([...STATUS_EVENTS, 'OrderPaymentCaptured']);
+
+/** `data[key]`'s minor units, or 0 when the event has no such field (placed before it existed). @throws MalformedEventError */
+function optMinor(data: Record<string, unknown>, key: string): number {
+  return data[key] === undefined || data[key] === null ? 0 : moneyOf(data, key).minor;
+}
+
+/**
+ * What an order placed with `data` had paid at placement: the external part of its payment
+ * plan when the provider captured it before the order was placed (`capturedReference`), else 0.
+ */
+function paidAtPlacement(data: Record<string, unknown>): number {
+  const plan = data.payment;
+  if (typeof plan !== 'object' || plan === null) return 0;
+  const p = plan as Record<string, unknown>;
+  return typeof p.capturedReference === 'string' && p.capturedReference !== '' ? optMinor(p, 'external') : 0;
+}
 
 /**
  * The lines of an `OrderPlaced` with their allocations: the event's `allocations` (by
@@ -84,6 +117,9 @@ function linesOf(data: Record<string, unknown>): Line[] {
   const lines = list(data, 'lines').map((l): Line & { warehouseId: string } => {
     const total = moneyOf(l, 'lineTotal');
     return {
+      discountMinor: optMinor(l, 'discount'),
+      taxMinor: optMinor(l, 'tax'),
+      taxRate: l.taxRate === undefined || l.taxRate === null ? null : int(l, 'taxRate'),
       sku: str(l, 'sku'),
       name: str(l, 'name'),
       category: str(l, 'category'),
@@ -127,6 +163,9 @@ async function setup(db: Executor): Promise<void> {
       subtotal_minor bigint  not null,
       shipping_minor bigint  not null,
       total_minor    bigint  not null,
+      discount_minor bigint  not null,
+      tax_minor      bigint  not null,
+      prices_include_tax boolean not null,
       item_count     integer not null,
       placed_at      timestamptz not null,
       placed_day     date    not null,
@@ -138,6 +177,7 @@ async function setup(db: Executor): Promise<void> {
       processing_at  timestamptz,
       returned_units integer not null default 0,
       refunded_minor bigint  not null default 0,
+      paid_minor     bigint  not null default 0,
       primary key (tenant_id, order_id)
     )`.execute(db);
   await sql`
@@ -152,6 +192,9 @@ async function setup(db: Executor): Promise<void> {
       quantity         integer not null,
       unit_price_minor bigint  not null,
       line_total_minor bigint  not null,
+      discount_minor   bigint  not null,
+      tax_minor        bigint  not null,
+      tax_rate         integer,
       currency         char(3) not null,
       primary key (tenant_id, order_id, line_no)
     )`.execute(db);
@@ -210,6 +253,9 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
         subtotal: moneyOf(d, 'subtotal').minor,
         shipping: moneyOf(d, 'shipping').minor,
         total: total.minor,
+        discount: optMinor(d, 'discount'),
+        tax: optMinor(d, 'includedTax') + optMinor(d, 'tax'),
+        pricesIncludeTax: d.pricesIncludeTax !== false,
         items: lines.reduce((n, l) => n + l.quantity, 0),
         placedAt: at,
         placedDay: localDay(at),
@@ -221,21 +267,38 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
         processingAt: null,
         returnedUnits: 0,
         refundedMinor: 0,
+        paidMinor: paidAtPlacement(d),
         lines,
       };
       placed.set(key, order);
       addDaily(tenant, order.placedDay, order.currency, lines, 1);
       continue;
     }
-    if (!STATUS_EVENTS.has(e.type)) continue;
+    if (!ORDER_EVENTS.has(e.type)) continue;
     const target: NewOrder | OrderUpdate =
       placed.get(key) ??
       updates.get(key) ??
-      (updates.set(key, { tenant, orderId, status: '', confirmedAt: null, shippedAt: null, deliveredAt: null, cancelledAt: null, cancelReason: null, processingAt: null, returnedUnits: 0, refundedMinor: 0 }).get(key) as OrderUpdate);
+      (updates.set(key, {
+        tenant, orderId, status: '', confirmedAt: null, shippedAt: null, deliveredAt: null, cancelledAt: null, cancelReason: null, processingAt: null,
+        returnedUnits: 0, refundedMinor: 0, paidMinor: 0, paidSet: null,
+      }).get(key) as OrderUpdate);
     switch (e.type) {
-      case 'OrderPaymentConfirmed':
+      case 'OrderPaymentConfirmed': {
         target.status = 'confirmed';
         target.confirmedAt = at;
+        // Its payments (wallet part and external ones, the capture included) make the order's total: what was paid before is among them.
+        const amount = moneyOf(d, 'amount').minor;
+        if ('paidSet' in target) {
+          target.paidSet = amount;
+          target.paidMinor = 0;
+        } else {
+          target.paidMinor = amount;
+        }
+        break;
+      }
+      case 'OrderPaymentCaptured':
+        // Before confirmation: the external part taken; after it (a late capture of a cancelled order): money taken besides.
+        target.paidMinor += moneyOf(d, 'amount').minor;
         break;
       case 'OrderProcessingStarted':
         target.status = 'processing';
@@ -282,7 +345,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
     for (const l of lines) {
       const k = l.tenant_id + K + l.order_id;
       const arr = linesByOrder.get(k) ?? [];
-      arr.push({ sku: '', name: '', category: l.category, quantity: l.quantity, unitPriceMinor: 0, lineTotalMinor: Number(l.line_total_minor), currency: '', allocations: [] });
+      arr.push({ sku: '', name: '', category: l.category, quantity: l.quantity, unitPriceMinor: 0, lineTotalMinor: Number(l.line_total_minor), discountMinor: 0, taxMinor: 0, taxRate: null, currency: '', allocations: [] });
       linesByOrder.set(k, arr);
     }
     const found = new Map(orders.map((o) => [o.tenant_id + K + o.order_id, o]));
@@ -299,13 +362,13 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
     'orders',
     columns(
       ['tenant_id', 'text'], ['order_id', 'text'], ['customer_id', 'text'], ['status', 'text'], ['currency', 'text'], ['subtotal_minor', 'int8'],
-      ['shipping_minor', 'int8'], ['total_minor', 'int8'], ['item_count', 'int4'], ['placed_at', 'timestamptz'], ['placed_day', 'date'],
+      ['shipping_minor', 'int8'], ['total_minor', 'int8'], ['discount_minor', 'int8'], ['tax_minor', 'int8'], ['prices_include_tax', 'bool'], ['item_count', 'int4'], ['placed_at', 'timestamptz'], ['placed_day', 'date'],
       ['confirmed_at', 'timestamptz'], ['shipped_at', 'timestamptz'], ['delivered_at', 'timestamptz'], ['cancelled_at', 'timestamptz'], ['cancel_reason', 'text'],
-      ['processing_at', 'timestamptz'], ['returned_units', 'int4'], ['refunded_minor', 'int8'],
+      ['processing_at', 'timestamptz'], ['returned_units', 'int4'], ['refunded_minor', 'int8'], ['paid_minor', 'int8'],
     ),
     newOrders.map((o) => [
-      o.tenant, o.orderId, o.customerId, o.status, o.currency, o.subtotal, o.shipping, o.total, o.items, o.placedAt, o.placedDay,
-      o.confirmedAt, o.shippedAt, o.deliveredAt, o.cancelledAt, o.cancelReason, o.processingAt, o.returnedUnits, o.refundedMinor,
+      o.tenant, o.orderId, o.customerId, o.status, o.currency, o.subtotal, o.shipping, o.total, o.discount, o.tax, o.pricesIncludeTax, o.items, o.placedAt, o.placedDay,
+      o.confirmedAt, o.shippedAt, o.deliveredAt, o.cancelledAt, o.cancelReason, o.processingAt, o.returnedUnits, o.refundedMinor, o.paidMinor,
     ]),
   );
   await insertRows(
@@ -313,9 +376,11 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
     'order_lines',
     columns(
       ['tenant_id', 'text'], ['order_id', 'text'], ['line_no', 'int4'], ['sku', 'text'], ['name', 'text'], ['category', 'text'], ['warehouse_id', 'text'],
-      ['quantity', 'int4'], ['unit_price_minor', 'int8'], ['line_total_minor', 'int8'], ['currency', 'text'],
+      ['quantity', 'int4'], ['unit_price_minor', 'int8'], ['line_total_minor', 'int8'], ['discount_minor', 'int8'], ['tax_minor', 'int8'], ['tax_rate', 'int4'], ['currency', 'text'],
     ),
-    newOrders.flatMap((o) => o.lines.map((l, i) => [o.tenant, o.orderId, i + 1, l.sku, l.name, l.category, warehouseOf(l), l.quantity, l.unitPriceMinor, l.lineTotalMinor, l.currency])),
+    newOrders.flatMap((o) =>
+      o.lines.map((l, i) => [o.tenant, o.orderId, i + 1, l.sku, l.name, l.category, warehouseOf(l), l.quantity, l.unitPriceMinor, l.lineTotalMinor, l.discountMinor, l.taxMinor, l.taxRate, l.currency]),
+    ),
   );
   await insertRows(
     db,
@@ -329,11 +394,14 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
     columns(['tenant_id', 'text'], ['order_id', 'text']),
     columns(
       ['status', 'text'], ['confirmed_at', 'timestamptz'], ['shipped_at', 'timestamptz'], ['delivered_at', 'timestamptz'], ['cancelled_at', 'timestamptz'], ['cancel_reason', 'text'],
-      ['processing_at', 'timestamptz'], ['returned_units', 'int4'], ['refunded_minor', 'int8'],
+      ['processing_at', 'timestamptz'], ['returned_units', 'int4'], ['refunded_minor', 'int8'], ['paid_set', 'int8'], ['paid_minor', 'int8'],
     ),
-    [...updates.values()].map((u) => [u.tenant, u.orderId, u.status, u.confirmedAt, u.shippedAt, u.deliveredAt, u.cancelledAt, u.cancelReason, u.processingAt, u.returnedUnits, u.refundedMinor]),
+    [...updates.values()].map((u) => [
+      u.tenant, u.orderId, u.status, u.confirmedAt, u.shippedAt, u.deliveredAt, u.cancelledAt, u.cancelReason, u.processingAt, u.returnedUnits, u.refundedMinor, u.paidSet, u.paidMinor,
+    ]),
     `status = coalesce(nullif(u.status, ''), t.status), processing_at = coalesce(u.processing_at, t.processing_at),
      returned_units = t.returned_units + u.returned_units, refunded_minor = t.refunded_minor + u.refunded_minor,
+     paid_minor = coalesce(u.paid_set, t.paid_minor) + u.paid_minor,
      confirmed_at = coalesce(u.confirmed_at, t.confirmed_at), shipped_at = coalesce(u.shipped_at, t.shipped_at),
      delivered_at = coalesce(u.delivered_at, t.delivered_at), cancelled_at = coalesce(u.cancelled_at, t.cancelled_at),
      cancel_reason = coalesce(u.cancel_reason, t.cancel_reason)`,
@@ -357,12 +425,27 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
  * `daily_sales_by_category` (GMV in minor units, orders and items per local day of
  * placement and category; a cancellation takes its order back out of that day).
  * Line prices only: shipping is not GMV.
+ *
+ * Amounts of `orders` (minor units, order currency), as `OrderPlaced` gives them:
+ * `discount_minor` (the order discount), `tax_minor` (the KDV in the total: the included KDV
+ * when prices include it, `prices_include_tax`, else the KDV added), so that
+ * subtotal − discount (+ tax when prices are net) + shipping = total; per line of
+ * `order_lines` its `discount_minor` (share of the order discount), `tax_minor` (its KDV) and
+ * `tax_rate` (percent), which add up to the order's. Orders placed before discounts and KDV
+ * were recorded (events without these fields) have 0 for each (they had no discount; their
+ * KDV was not recorded and is not guessed), a null rate, and count as prices including KDV.
+ * `paid_minor`: what the order events record as paid, gross of refunds (`refunded_minor`):
+ * once confirmed, the `OrderPaymentConfirmed` amount (Σ its payments, wallet part included, =
+ * the total); before that, the external part captured (`OrderPaymentCaptured`, or at placement
+ * when the plan has a `capturedReference`); a capture reported after a confirmed order was
+ * cancelled adds to it. The wallet part taken at checkout counts from confirmation only: its
+ * debit is recorded in the wallet, not the order, and a failed checkout gives it back there.
  */
 export const salesProjection: Projection = {
   name: 'sales',
-  version: 2,
-  description: 'orders with their lines, allocations and status, daily sales by category',
-  eventTypes: new Set<string>(['OrderPlaced', ...STATUS_EVENTS]),
+  version: 3,
+  description: 'orders with their lines, allocations, discount, KDV, payments and status, daily sales by category',
+  eventTypes: new Set<string>(['OrderPlaced', ...ORDER_EVENTS]),
   tables: ['orders', 'order_lines', 'order_line_allocations', 'daily_sales_by_category'],
   // The queries' (a customer's orders, by status, newest first); apply reaches rows by primary key.
   indexes: [

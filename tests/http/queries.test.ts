@@ -76,6 +76,12 @@ describe('HTTP queries', () => {
     assert.deepEqual(order.data.subtotal, { minor: 3000, currency: 'TRY' });
     assert.deepEqual(order.data.shipping, { minor: 500, currency: 'TRY' });
     assert.deepEqual(order.data.total, { minor: 3500, currency: 'TRY' });
+    // No coupon; KDV at the general 20 % contained in the price: 3000 × 20 / 120 = 500. Paid: wallet 3000 + card 500, confirmed.
+    assert.deepEqual(order.data.discount, { minor: 0, currency: 'TRY' });
+    assert.deepEqual(order.data.tax, { minor: 500, currency: 'TRY' });
+    assert.equal(order.data.pricesIncludeTax, true);
+    assert.deepEqual(order.data.paid, { minor: 3500, currency: 'TRY' });
+    assert.deepEqual(order.data.refunded, { minor: 0, currency: 'TRY' });
     assert.equal(order.data.itemCount, 2);
     assert.deepEqual(order.data.lines, [
       {
@@ -86,6 +92,9 @@ describe('HTTP queries', () => {
         quantity: 2,
         unitPrice: { minor: 1500, currency: 'TRY' },
         lineTotal: { minor: 3000, currency: 'TRY' },
+        discount: { minor: 0, currency: 'TRY' },
+        tax: { minor: 500, currency: 'TRY' },
+        taxRate: 20,
       },
     ]);
   });
@@ -110,8 +119,9 @@ describe('HTTP queries', () => {
 
   it('orders: a customer sees only their own; an admin sees and filters all', async () => {
     const at = `position=${encodeURIComponent(checkoutPosition)}`;
-    const mine = json<Answer<{ orderId: string }[]>>(await h.query(alice, `orders?${at}`));
+    const mine = json<Answer<{ orderId: string; discount: unknown; tax: unknown; paid: unknown }[]>>(await h.query(alice, `orders?${at}`));
     assert.deepEqual(mine.data.map((o) => o.orderId), ['order-1']);
+    assert.deepEqual(mine.data.map((o) => [o.discount, o.tax, o.paid]), [[{ minor: 0, currency: 'TRY' }, { minor: 500, currency: 'TRY' }, { minor: 3500, currency: 'TRY' }]]);
     const bobs = json<Answer<unknown[]>>(await h.query(bob, `orders?customerId=alice&${at}`));
     assert.deepEqual(bobs.data, [], 'customerId is forced to the subject');
     const notBobs = await h.query(bob, `orders/order-1?${at}`);
@@ -203,10 +213,49 @@ describe('HTTP queries', () => {
       {
         sku: 'ket-1', name: 'Kettle', category: 'home', warehouseId: null, quantity: 4,
         unitPrice: { minor: 1000, currency: 'TRY' }, lineTotal: { minor: 4000, currency: 'TRY' },
+        discount: { minor: 0, currency: 'TRY' }, tax: { minor: 667, currency: 'TRY' }, taxRate: 20,
         allocations: [{ warehouseId: 'izmir', quantity: 3 }, { warehouseId: 'ankara', quantity: 1 }],
       },
-      { sku: 'book-1', name: 'Dune', category: 'books', warehouseId: 'ist-1', quantity: 1, unitPrice: { minor: 1500, currency: 'TRY' }, lineTotal: { minor: 1500, currency: 'TRY' } },
+      { sku: 'book-1', name: 'Dune', category: 'books', warehouseId: 'ist-1', quantity: 1, unitPrice: { minor: 1500, currency: 'TRY' }, lineTotal: { minor: 1500, currency: 'TRY' },
+        discount: { minor: 0, currency: 'TRY' }, tax: { minor: 250, currency: 'TRY' }, taxRate: 20 },
     ]);
+  });
+
+  it('orders: a 33 % coupon on lines at every KDV rate: the order and its lines show discount and KDV that add up to the total', async () => {
+    const TRY = (minor: number) => ({ minor, currency: 'TRY' });
+    await ok(admin, 'promotions/create', {
+      code: 'C33', name: 'Thirty-three', discount: { kind: 'percentage', percent: 33 }, currency: 'TRY',
+      validFrom: '2026-01-01T00:00:00.000Z', validUntil: '2027-01-01T00:00:00.000Z',
+    });
+    for (const [sku, price, taxRate] of [['P333', 333, 20], ['P1', 1, 1], ['P999', 999, 10], ['P0', 777, 0]] as const) {
+      await ok(admin, 'products/register', { sku, name: sku, category: 'kdv', price: TRY(price), taxRate });
+      await ok(admin, 'stock/receive', { sku, warehouseId: 'ist-1', quantity: 5, reference: 'po-kdv' });
+    }
+    await ok(bob, 'baskets/open', { basketId: 'bob-kdv', customerId: 'bob', currency: 'TRY' });
+    for (const [sku, quantity] of [['P333', 3], ['P1', 1], ['P999', 1], ['P0', 1]] as const) {
+      await ok(bob, 'baskets/add-item', { basketId: 'bob-kdv', sku, quantity, warehouseId: 'ist-1' });
+    }
+    await ok(bob, 'baskets/apply-coupon', { basketId: 'bob-kdv', code: 'C33' });
+    const checkout = await ok(bob, 'baskets/check-out', {
+      basketId: 'bob-kdv', orderId: 'bob-kdv-o', shipping: TRY(499), payment: { external: { method: 'card', reference: 'kdv-1', captured: true } },
+    });
+    const at = `position=${encodeURIComponent(String(checkout.position))}`;
+    const response = await h.query(bob, `orders/bob-kdv-o?${at}`);
+    assert.equal(response.statusCode, 200, response.body);
+    const order = json<Answer<Record<string, unknown> & { lines: Record<string, unknown>[] }>>(response).data;
+    assert.deepEqual(
+      [order.subtotal, order.discount, order.shipping, order.tax, order.total, order.paid, order.refunded],
+      [TRY(2776), TRY(916), TRY(499), TRY(173), TRY(2359), TRY(2359), TRY(0)],
+    );
+    assert.deepEqual(order.lines.map((l) => [l.sku, l.lineTotal, l.discount, l.tax, l.taxRate]), [
+      ['P333', TRY(999), TRY(330), TRY(112), 20],
+      ['P1', TRY(1), TRY(0), TRY(0), 1],
+      ['P999', TRY(999), TRY(330), TRY(61), 10],
+      ['P0', TRY(777), TRY(256), TRY(0), 0],
+    ]);
+    const listed = json<Answer<{ orderId: string; discount: unknown; tax: unknown; paid: unknown }[]>>(await h.query(bob, `orders?${at}`));
+    const inList = listed.data.find((o) => o.orderId === 'bob-kdv-o');
+    assert.deepEqual([inList?.discount, inList?.tax, inList?.paid], [TRY(916), TRY(173), TRY(2359)]);
   });
 
   it('catalogue: a category spelled with `>` finds its products, as the same category spelled with `/` does', async () => {

@@ -95,6 +95,10 @@ describe('projections: given events → rows', () => {
       ['o3', 'c1', 'cancelled', 250, 0, 250, 1, '2026-03-05', null, null, null, utc('05', '15:00'), 'out of stock'],
       ['o4', 'guest-77', 'pending', 250, 0, 250, 1, '2026-03-06', null, null, null, null, null],
     ]);
+    // Placed before discounts, KDV and payment plans were recorded: 0 discount and KDV; paid is the confirmed amount, nothing before.
+    assert.deepEqual(await rows(database.db, 'orders', ['order_id', 'discount_minor', 'tax_minor', 'prices_include_tax', 'paid_minor', 'refunded_minor']), [
+      ['o1', 0, 0, true, 3150, 0], ['o2', 0, 0, true, 0, 0], ['o3', 0, 0, true, 0, 0], ['o4', 0, 0, true, 0, 0],
+    ]);
     assert.deepEqual(await rows(database.db, 'order_lines', ['order_id', 'line_no', 'sku', 'quantity', 'unit_price_minor', 'line_total_minor']), [
       ['o1', 1, 'A', 2, 1200, 2400], ['o1', 2, 'B', 1, 250, 250], ['o2', 1, 'A', 1, 1200, 1200], ['o3', 1, 'B', 1, 250, 250], ['o4', 1, 'B', 1, 250, 250],
     ]);

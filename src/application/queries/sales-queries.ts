@@ -21,13 +21,31 @@ export function readModelMoney(minor: string | number | bigint, currency: string
   return money(Number(exact), currency.trim());
 }
 
-/** An order as the orders read model holds it; amounts in minor units; times ISO 8601 UTC or null. */
+/**
+ * An order as the orders read model holds it; amounts in minor units of the order currency;
+ * times ISO 8601 UTC or null. The figures add up:
+ * subtotal − discount + shipping = total when `pricesIncludeTax` (Turkish retail prices include
+ * KDV, Law No. 6502 art. 54: every order placed through checkout), and
+ * subtotal − discount + tax + shipping = total when prices were net.
+ */
 export interface OrderView {
   readonly orderId: string;
   readonly customerId: string;
   readonly status: string;
+  /** Σ line totals (unit price × quantity), before the discount. */
   readonly subtotal: Money;
+  /** The order discount (a coupon); Σ of the lines' `discount`. 0 on orders placed before discounts were recorded. */
+  readonly discount: Money;
   readonly shipping: Money;
+  /**
+   * The KDV (Turkish VAT) in the total: contained in the discounted line prices when
+   * `pricesIncludeTax`, added to them otherwise; Σ of the lines' `tax`. Shipping carries none.
+   * 0 on orders placed before KDV was recorded (not guessed).
+   */
+  readonly tax: Money;
+  /** Whether line prices include KDV (true on orders placed before this was recorded). */
+  readonly pricesIncludeTax: boolean;
+  /** What the customer owes for the order: see the invariant above. */
   readonly total: Money;
   readonly itemCount: number;
   readonly placedAt: string;
@@ -39,7 +57,16 @@ export interface OrderView {
   readonly processingAt: string | null;
   /** Units returned so far. */
   readonly returnedUnits: number;
-  /** Refunded so far (minor units, order currency). */
+  /**
+   * Paid so far, as the order's events record it, gross of refunds: once the payment was
+   * confirmed, the confirmed amount (Σ its payments, wallet part included: the total); before
+   * that, the external part captured by the provider (at checkout or reported later), 0 if
+   * none; a capture reported after a confirmed order was cancelled is added. The wallet part
+   * counts from confirmation only (its debit is recorded in the wallet; a failed checkout
+   * gives it back there, not through `refunded`).
+   */
+  readonly paid: Money;
+  /** Refunded so far (`OrderRefunded`: returns, refunds, captured payments of a cancelled order). */
   readonly refunded: Money;
 }
 
@@ -62,7 +89,14 @@ export interface OrderLineView {
   readonly warehouseId: string | null;
   readonly quantity: number;
   readonly unitPrice: Money;
+  /** unitPrice × quantity, before the discount. */
   readonly lineTotal: Money;
+  /** The line's share of the order discount (in proportion to line totals); 0 on orders placed before discounts were recorded. */
+  readonly discount: Money;
+  /** The line's KDV on lineTotal − discount (included in it or added, as the order's `pricesIncludeTax`); 0 when not recorded. */
+  readonly tax: Money;
+  /** The line's KDV rate in percent (0, 1, 10, 20); null on orders placed before it was recorded. */
+  readonly taxRate: number | null;
   readonly allocations?: readonly LineAllocationView[];
 }
 
@@ -78,7 +112,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 type OrderRow = {
   order_id: string; customer_id: string; status: string; currency: string; subtotal_minor: string; shipping_minor: string;
-  total_minor: string; item_count: number; placed_at: Date; confirmed_at: Date | null; shipped_at: Date | null;
+  total_minor: string; discount_minor: string; tax_minor: string; prices_include_tax: boolean; paid_minor: string; item_count: number; placed_at: Date; confirmed_at: Date | null; shipped_at: Date | null;
   delivered_at: Date | null; cancelled_at: Date | null; cancel_reason: string | null;
   processing_at: Date | null; returned_units: number; refunded_minor: string;
 };
@@ -89,7 +123,10 @@ function toOrderView(r: OrderRow): OrderView {
     customerId: r.customer_id,
     status: r.status,
     subtotal: readModelMoney(r.subtotal_minor, r.currency),
+    discount: readModelMoney(r.discount_minor, r.currency),
     shipping: readModelMoney(r.shipping_minor, r.currency),
+    tax: readModelMoney(r.tax_minor, r.currency),
+    pricesIncludeTax: r.prices_include_tax,
     total: readModelMoney(r.total_minor, r.currency),
     itemCount: r.item_count,
     placedAt: r.placed_at.toISOString(),
@@ -100,6 +137,7 @@ function toOrderView(r: OrderRow): OrderView {
     cancelReason: r.cancel_reason,
     processingAt: iso(r.processing_at),
     returnedUnits: r.returned_units,
+    paid: readModelMoney(r.paid_minor, r.currency),
     refunded: readModelMoney(r.refunded_minor, r.currency),
   };
 }
@@ -118,10 +156,10 @@ export async function findOrder(db: Kysely<ReadModelSchema>, tenantId: string, o
   const row = await db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).executeTakeFirst();
   if (!row) return undefined;
   const { rows: lines } = await sql<{
-    sku: string; name: string; category: string; warehouse_id: string | null; quantity: number; unit_price_minor: string; line_total_minor: string; currency: string;
-    allocations: LineAllocationView[];
+    sku: string; name: string; category: string; warehouse_id: string | null; quantity: number; unit_price_minor: string; line_total_minor: string;
+    discount_minor: string; tax_minor: string; tax_rate: number | null; currency: string; allocations: LineAllocationView[];
   }>`
-    select l.sku, l.name, l.category, l.warehouse_id, l.quantity, l.unit_price_minor, l.line_total_minor, l.currency,
+    select l.sku, l.name, l.category, l.warehouse_id, l.quantity, l.unit_price_minor, l.line_total_minor, l.discount_minor, l.tax_minor, l.tax_rate, l.currency,
            coalesce((select json_agg(json_build_object('warehouseId', a.warehouse_id, 'quantity', a.quantity) order by a.seq)
                      from order_line_allocations a
                      where a.tenant_id = l.tenant_id and a.order_id = l.order_id and a.line_no = l.line_no), '[]'::json) as allocations
@@ -138,6 +176,9 @@ export async function findOrder(db: Kysely<ReadModelSchema>, tenantId: string, o
       quantity: l.quantity,
       unitPrice: readModelMoney(l.unit_price_minor, l.currency),
       lineTotal: readModelMoney(l.line_total_minor, l.currency),
+      discount: readModelMoney(l.discount_minor, l.currency),
+      tax: readModelMoney(l.tax_minor, l.currency),
+      taxRate: l.tax_rate,
       ...(l.warehouse_id === null ? { allocations: l.allocations } : {}),
     })),
   };

@@ -40,6 +40,9 @@ export interface ReadModelSchema {
     subtotal_minor: Int8;
     shipping_minor: Int8;
     total_minor: Int8;
+    discount_minor: Int8;
+    tax_minor: Int8;
+    prices_include_tax: boolean;
     item_count: number;
     placed_at: Timestamp;
     placed_day: Day;
@@ -51,6 +54,7 @@ export interface ReadModelSchema {
     processing_at: Timestamp | null;
     returned_units: number;
     refunded_minor: Int8;
+    paid_minor: Int8;
   };
   order_lines: {
     tenant_id: string;
@@ -63,6 +67,9 @@ export interface ReadModelSchema {
     quantity: number;
     unit_price_minor: Int8;
     line_total_minor: Int8;
+    discount_minor: Int8;
+    tax_minor: Int8;
+    tax_rate: number | null;
     currency: string;
   };
   order_line_allocations: { tenant_id: string; order_id: string; line_no: number; seq: number; warehouse_id: string; quantity: number };
