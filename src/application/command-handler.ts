@@ -106,8 +106,8 @@ export class CommandHandler {
   private readonly cache = new Map<string, CachedStream>();
   private appended = 0;
 
-  /** @param store where streams are read and appended */
-  constructor(private readonly store: EventStore, options: CommandHandlerOptions = {}) {
+  /** @param store where streams are read and appended (readable by callers that replay a stream's events, e.g. a resumed import) */
+  constructor(readonly store: EventStore, options: CommandHandlerOptions = {}) {
     this.retries = options.retries ?? 5;
     this.capacity = options.cachedStreams ?? 10_000;
     this.soleWriter = options.soleWriter ?? false;

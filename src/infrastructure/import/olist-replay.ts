@@ -138,7 +138,11 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
   async function purchase(order: OlistOrder, at: string): Promise<void> {
     const existing = await handler.load(orderDecider, commerce.orderStream(options.tenantId, order.orderId));
     if (existing.state.status !== 'none') {
-      // A resumed import: finish the order's checkout process if a crash interrupted it (a no-op otherwise).
+      // A resumed import: a crash may have fallen between an order event (e.g. the approval's
+      // OrderPaymentConfirmed) and its checkout process observing it, so the process observes
+      // the order's events again (each once, by its id), as the service's checkout subscriber
+      // would; then it is finished if a crash interrupted it (a no-op otherwise).
+      for (const event of await handler.store.readStream(commerce.orderStream(options.tenantId, order.orderId))) await manager.handle(event);
       await manager.drive(options.tenantId, order.orderId);
       state.already++;
       return;
