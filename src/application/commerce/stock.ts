@@ -1,8 +1,8 @@
-import pRetry from 'p-retry';
 import { productDecider, productErrors } from '../../domain/product/index.js';
 import { DomainError } from '../../domain/shared/index.js';
 import { stockDecider, stockErrors, transferOf, type StockEvent } from '../../domain/stock/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
+import { retryTransient, type TransientRetryOptions } from './retry-transient.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
 import { productStream, stockStream } from './streams.js';
@@ -72,21 +72,7 @@ export interface TransferStockInput {
 }
 
 /** Options of `transferStock`. */
-export interface StockTransferOptions {
-  /** Extra attempts of the in half and of the reversal after an error that is not a `DomainError` (default 3), jittered backoff 10–200 ms. */
-  readonly retries?: number;
-}
-
-/** Runs `run`, again up to `retries` times while it fails with anything but a `DomainError` (a rejection is final). */
-function retryTransient<T>(run: () => Promise<T>, options: StockTransferOptions): Promise<T> {
-  return pRetry(run, {
-    retries: options.retries ?? 3,
-    minTimeout: 10,
-    maxTimeout: 200,
-    randomize: true,
-    shouldRetry: ({ error }) => !(error instanceof DomainError),
-  });
-}
+export type StockTransferOptions = TransientRetryOptions;
 
 /**
  * Moves `quantity` available units of `sku` from one warehouse to another as one business

@@ -1,8 +1,8 @@
-import pRetry from 'p-retry';
 import { giftChequeDecider, type GiftChequeEvent } from '../../domain/gift-cheque/index.js';
 import { DomainError, type Money } from '../../domain/shared/index.js';
 import { own, walletDecider, walletErrors, type TopUpMethod, type WalletCreditReason, type WalletEvent } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
+import { retryTransient, type TransientRetryOptions } from './retry-transient.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
 import { giftChequeStream, walletStream } from './streams.js';
@@ -182,21 +182,7 @@ export type TransferSettlement =
   | { readonly outcome: 'reversed'; readonly refusal: DomainError };
 
 /** Options of `settleTransfer` and `reverseRefusedTransfer`. */
-export interface TransferRetryOptions {
-  /** Extra attempts of each step after an error that is not a `DomainError` (default 3), with jittered backoff (10–200 ms). */
-  readonly retries?: number;
-}
-
-/** Runs `run`, again up to `retries` times while it fails with anything but a `DomainError` (a rejection is final). */
-function retryTransient<T>(run: () => Promise<T>, options: TransferRetryOptions): Promise<T> {
-  return pRetry(run, {
-    retries: options.retries ?? 3,
-    minTimeout: 10,
-    maxTimeout: 200,
-    randomize: true,
-    shouldRetry: ({ error }) => !(error instanceof DomainError),
-  });
-}
+export type TransferRetryOptions = TransientRetryOptions;
 
 /**
  * Settles the receiving side of a transfer the sending wallet has sent, exactly once whoever
