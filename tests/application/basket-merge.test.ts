@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as commerce from '../../src/application/commerce/index.js';
 import { basketDecider, basketLines } from '../../src/domain/basket/index.js';
-import { DomainError } from '../../src/domain/shared/index.js';
 import { createCommerceFixture, type CommerceFixture } from '../support/commerce-fixture.js';
+import { isCode } from '../support/domain-errors.js';
 
 /*
  * A guest basket is merged into a customer's basket at login once: merging it again into
@@ -13,8 +13,6 @@ import { createCommerceFixture, type CommerceFixture } from '../support/commerce
  */
 
 const T0 = '2026-11-21T10:00:00.000+03:00';
-const isCode = (code: string, status?: string) => (e: unknown) =>
-  e instanceof DomainError && e.code === code && (status === undefined || e.details['status'] === status);
 
 describe('guest basket merge at login happens once', () => {
   let f: CommerceFixture;
@@ -44,15 +42,15 @@ describe('guest basket merge at login happens once', () => {
     await commerce.openBasket(f.handler, f.context(T0), { basketId: 'b7', customerId: 'cust-1', currency: 'TRY' });
     await assert.rejects(
       commerce.assignGuestBasket(f.handler, f.context(T0), { basketId: 'g1', customerId: 'cust-1', customerBasketId: 'b7' }),
-      isCode('basket-not-open', 'merged'),
+      isCode('basket-not-open', { status: 'merged' }),
     );
     await commerce.openBasket(f.handler, f.context(T0), { basketId: 'b8', customerId: 'cust-2', currency: 'TRY' });
     await assert.rejects(
       commerce.assignGuestBasket(f.handler, f.context(T0), { basketId: 'g1', customerId: 'cust-2', customerBasketId: 'b8' }),
-      isCode('basket-not-open', 'merged'),
+      isCode('basket-not-open', { status: 'merged' }),
     );
     // As without a customer basket to merge into.
-    await assert.rejects(commerce.assignGuestBasket(f.handler, f.context(T0), { basketId: 'g1', customerId: 'cust-2' }), isCode('basket-not-open', 'merged'));
+    await assert.rejects(commerce.assignGuestBasket(f.handler, f.context(T0), { basketId: 'g1', customerId: 'cust-2' }), isCode('basket-not-open', { status: 'merged' }));
 
     assert.deepEqual(await types('b7'), ['BasketOpened']);
     assert.deepEqual(await types('b8'), ['BasketOpened']);

@@ -11,11 +11,11 @@ import { stockDecider } from '../../src/domain/stock/index.js';
 import { spendableBalance, walletDecider } from '../../src/domain/wallet/index.js';
 import type { CommandContext } from '../../src/application/command-context.js';
 import { createCommerceFixture, type CommerceFixture } from '../support/commerce-fixture.js';
+import { isCode } from '../support/domain-errors.js';
 
 const TRY = (minor: number) => ({ minor, currency: 'TRY' });
 const T0 = '2026-11-21T10:00:00.000+03:00';
 const card = (captured: boolean, reference = 'psp') => ({ method: 'card' as const, reference, captured });
-const isCode = (code: string) => (e: unknown) => e instanceof DomainError && e.code === code;
 
 describe('commerce flows through the checkout process manager', () => {
   let f: CommerceFixture;

@@ -4,10 +4,11 @@ import * as commerce from '../../src/application/commerce/index.js';
 import { CheckoutProcessManager } from '../../src/application/process-managers/checkout/index.js';
 import { findOrder } from '../../src/application/queries/sales-queries.js';
 import { orderDecider, type OrderCommand, type OrderEvent, type OrderState } from '../../src/domain/order/index.js';
-import { DomainError, type Decider } from '../../src/domain/shared/index.js';
+import type { Decider } from '../../src/domain/shared/index.js';
 import { stockDecider } from '../../src/domain/stock/index.js';
 import { walletDecider } from '../../src/domain/wallet/index.js';
 import { createCommerceFixture, type CommerceFixture } from '../support/commerce-fixture.js';
+import { isCode } from '../support/domain-errors.js';
 
 /*
  * MONEY LOST (defect): a cancelled order paid by card never got its card payment back, and an
@@ -17,7 +18,6 @@ import { createCommerceFixture, type CommerceFixture } from '../support/commerce
 
 const TRY = (minor: number) => ({ minor, currency: 'TRY' });
 const T0 = '2026-11-21T10:00:00.000+03:00';
-const isCode = (code: string) => (e: unknown) => e instanceof DomainError && e.code === code;
 
 describe('cancelled orders give the card payment back', () => {
   let f: CommerceFixture;

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CommandContext } from '../../src/application/command-context.js';
 import * as commerce from '../../src/application/commerce/index.js';
-import { DomainError } from '../../src/domain/shared/index.js';
 import { availableStock, stockDecider } from '../../src/domain/stock/index.js';
 import { createCommerceFixture, type CommerceFixture } from '../support/commerce-fixture.js';
 import { InterceptingHandler, lostConnection } from '../support/intercepting-handler.js';
+import { isCode } from '../support/domain-errors.js';
 
 /*
  * Stock transfers move units exactly once: a refused transfer appends nothing; a transfer
@@ -15,11 +15,6 @@ import { InterceptingHandler, lostConnection } from '../support/intercepting-han
  */
 
 const T0 = '2026-11-21T10:00:00.000+03:00';
-const isCode = (code: string, details?: Record<string, unknown>) => (e: unknown) => {
-  if (!(e instanceof DomainError) || e.code !== code) return false;
-  if (details) assert.deepEqual({ ...e.details, ...details }, e.details);
-  return true;
-};
 
 describe('stock transfers', { timeout: 120_000 }, () => {
   let f: CommerceFixture;

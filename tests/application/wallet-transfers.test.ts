@@ -6,11 +6,11 @@ import { pino } from 'pino';
 import type { CommandContext } from '../../src/application/command-context.js';
 import * as commerce from '../../src/application/commerce/index.js';
 import { WalletTransferProcessManager, WalletTransferSubscriber } from '../../src/application/process-managers/wallet-transfer/index.js';
-import { DomainError } from '../../src/domain/shared/index.js';
 import { walletDecider } from '../../src/domain/wallet/index.js';
 import { startWalletTransferRunner, WALLET_TRANSFER_CHECKPOINT } from '../../src/infrastructure/wallet-transfer-runner.js';
 import { createCommerceFixture, type CommerceFixture } from '../support/commerce-fixture.js';
 import { InterceptingHandler, lostConnection } from '../support/intercepting-handler.js';
+import { isCode } from '../support/domain-errors.js';
 
 /*
  * Wallet transfers move money exactly once: a transfer refused by the receiving wallet and
@@ -22,11 +22,6 @@ import { InterceptingHandler, lostConnection } from '../support/intercepting-han
 
 const TRY = (minor: number) => ({ minor, currency: 'TRY' });
 const T0 = '2026-11-21T10:00:00.000+03:00';
-const isCode = (code: string, details?: Record<string, unknown>) => (e: unknown) => {
-  if (!(e instanceof DomainError) || e.code !== code) return false;
-  if (details) assert.deepEqual({ ...e.details, ...details }, e.details);
-  return true;
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
