@@ -71,10 +71,8 @@ const COUPON_MOVES: Readonly<Record<string, [number, number]>> = {
 /** Stock level of an SKU in a warehouse: `out` (available ≤ 0), `low` (≤ threshold), `ok`. */
 export type StockLevel = 'ok' | 'low' | 'out';
 
-/** The level of `available` units against `threshold`: the stock aggregate's rule (`stockLevelOf`), which its alerts follow. */
-export function stockLevel(available: number, threshold: number): StockLevel {
-  return stockLevelOf(available, threshold);
-}
+/** The level of `available` units against `threshold`: the stock aggregate's own rule, which its alerts follow. */
+export const stockLevel: (available: number, threshold: number) => StockLevel = stockLevelOf;
 
 async function setup(db: Executor): Promise<void> {
   await sql`

@@ -71,9 +71,6 @@ export interface TransferStockInput {
   readonly transferId: string;
 }
 
-/** Options of `transferStock`. */
-export type StockTransferOptions = TransientRetryOptions;
-
 /**
  * Moves `quantity` available units of `sku` from one warehouse to another as one business
  * operation, both halves or neither:
@@ -104,7 +101,7 @@ export async function transferStock(
   handler: CommandHandler,
   context: CommandContext,
   input: TransferStockInput,
-  options: StockTransferOptions = {},
+  options: TransientRetryOptions = {},
 ): Promise<CommandResult<StockEvent>> {
   const { sku, fromWarehouseId: from, toWarehouseId: to, quantity, transferId } = input;
   await assertRegistered(handler, context, sku);

@@ -181,9 +181,6 @@ export type TransferSettlement =
   | { readonly outcome: 'refused'; readonly refusal: DomainError; readonly reason: string }
   | { readonly outcome: 'reversed'; readonly refusal: DomainError };
 
-/** Options of `settleTransfer` and `reverseRefusedTransfer`. */
-export type TransferRetryOptions = TransientRetryOptions;
-
 /**
  * Settles the receiving side of a transfer the sending wallet has sent, exactly once whoever
  * runs it and however often (the HTTP request, the wallet-transfer process manager, both at
@@ -205,7 +202,7 @@ export async function settleTransfer(
   handler: CommandHandler,
   transfer: WalletTransfer,
   contextOf: (step: TransferStep) => CommandContext,
-  options: TransferRetryOptions = {},
+  options: TransientRetryOptions = {},
 ): Promise<TransferSettlement> {
   const { tenantId, fromWalletId: from, toWalletId: to, transferId, amount } = transfer;
   const receiverStream = walletStream(tenantId, to);
@@ -260,7 +257,7 @@ export function reverseRefusedTransfer(
   transfer: WalletTransfer,
   reason: string,
   context: CommandContext,
-  options: TransferRetryOptions = {},
+  options: TransientRetryOptions = {},
 ): Promise<CommandResult<WalletEvent>> {
   const { tenantId, fromWalletId: from, transferId } = transfer;
   return retryTransient(
@@ -308,7 +305,7 @@ export async function transferBetweenWallets(
   handler: CommandHandler,
   context: CommandContext,
   input: { fromCustomerId: string; toCustomerId: string; transferId: string; amount: Money },
-  options: TransferRetryOptions = {},
+  options: TransientRetryOptions = {},
 ): Promise<TransferResult> {
   const { fromCustomerId: from, toCustomerId: to, transferId, amount } = input;
   if (from === to) throw walletErrors.invalidTransfer(from);
