@@ -152,6 +152,12 @@ describe('order: payment plan and results', () => {
     rejects(orderDecider, [planned(12_000, 'card'), ...captured], result('captured', { reference: 'psp-2' }), 'payment-already-captured', 'conflict');
   });
 
+  it('refuses a decline once a payment is captured (same payment or another attempt): a paid order is not cancelled by it', () => {
+    const captured = orderDecider.decide(result('captured'), fold(orderDecider, [planned(12_000, 'card')]));
+    rejects(orderDecider, [planned(12_000, 'card'), ...captured], result('declined'), 'payment-already-captured', 'conflict', { reference: 'psp-1' });
+    rejects(orderDecider, [planned(12_000, 'card'), ...captured], result('declined', { reference: 'psp-2' }), 'payment-already-captured', 'conflict', { reference: 'psp-1' });
+  });
+
   it('rejects a decline without a reason, and a result for an order no longer pending (a capture for a cancelled order: see order-cancel-refunds)', () => {
     rejects(orderDecider, [planned(12_000, 'card')], result('declined', { reason: ' ' }), 'invalid-reason', 'unprocessable');
     const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId, reason: 'x', previousStatus: 'pending' } };

@@ -59,6 +59,8 @@ export async function confirmOrderPayment(
  * The external payment's result as the card provider (or an admin for a bank transfer) reports
  * it: captured → the checkout process confirms the order; declined → it cancels the order
  * (`payment-declined: <reason>`), releases stock, coupon and wallet part, and reopens the basket.
+ * Once a payment of the order is captured, a decline is refused (`payment-already-captured`):
+ * it must not cancel an order that is paid.
  * A capture reported for an order cancelled meanwhile is recorded with its refund
  * (`OrderRefunded` `capture:<reference>`, to that payment).
  * @throws DomainError `order-not-found`, `order-not-payable`, `payment-amount-mismatch`,

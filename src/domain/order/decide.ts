@@ -219,9 +219,12 @@ function recordPaymentResult({ data }: RecordPaymentResult, state: OrderState): 
     if (planned.method !== data.method) throw paymentMethodMismatch(order.orderId, planned.method ?? null, data.method);
     if (planned.external.minor !== data.amount.minor) throw paymentAmountMismatch(order.orderId, planned.external, data.amount);
   }
+  // The order is paid once a capture is recorded: a decline reported after it (the same
+  // payment reported twice with two outcomes, or another attempt) must not cancel a paid
+  // order; the provider's own refund is how a captured payment is given back.
+  if (order.captured) throw paymentAlreadyCaptured(order.orderId, order.captured.reference);
   const { orderId, method, reference, amount } = data;
   if (data.outcome === 'declined') return [{ type: 'OrderPaymentDeclined', data: { orderId, method, reference, amount, reason } }];
-  if (order.captured) throw paymentAlreadyCaptured(order.orderId, order.captured.reference);
   const captured: OrderEvent = { type: 'OrderPaymentCaptured', data: { orderId, method, reference, amount } };
   if (!late) return [captured];
   return [captured, ...refundCancelled(evolveOrder(order, captured) as PlacedOrderState, `capture:${reference}`, 'captured after cancellation')];
