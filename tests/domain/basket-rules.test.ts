@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { DomainError, fold, money } from '../../src/domain/shared/index.js';
-import { assertGuestMergeable, basketDecider, basketLines, type BasketCommand, type BasketEvent, type BasketItem, type CheckoutTerms } from '../../src/domain/basket/index.js';
+import { assertGuestClaimedFor, basketDecider, basketLines, type BasketCommand, type BasketEvent, type BasketItem, type CheckoutTerms } from '../../src/domain/basket/index.js';
 import assert from 'node:assert/strict';
 import { spec } from '../support/decider-spec.js';
 import { rejects } from './helpers.js';
@@ -17,6 +17,9 @@ const ink: BasketItem = { sku: 'INK', name: 'Ink', category: 'office', warehouse
 const opened: BasketEvent = { type: 'BasketOpened', data: { basketId, customerId: 'alice', currency: 'TRY', at: T0 } };
 const guestOpened: BasketEvent = { type: 'BasketOpened', data: { basketId, customerId: '', currency: 'TRY', guestId: 'sess-9', at: T0 } };
 const added = (item: BasketItem, at = T0): BasketEvent => ({ type: 'ItemAdded', data: { basketId, ...item, at } });
+const claim = (into: string): BasketCommand => ({ type: 'ClaimGuestBasket', data: { basketId, intoBasketId: into, customerId: 'alice', at: T1 } });
+const claimed = (into: string): BasketEvent => ({ type: 'GuestBasketClaimed', data: { basketId, intoBasketId: into, customerId: 'alice', at: T1 } });
+const released = (into: string): BasketEvent => ({ type: 'GuestBasketReleased', data: { basketId, intoBasketId: into, reason: 'merge-refused:basket-not-open' } });
 const terms: CheckoutTerms = { shipping: TRY(0), payment: { external: { method: 'card', reference: 'c', captured: true } }, paymentDueBy: T1 };
 
 describe('basket: guest baskets', () => {
@@ -91,34 +94,95 @@ describe('basket: merge at login', () => {
   it('closes the guest basket as merged, once', () => {
     const mark: BasketCommand = { type: 'MarkBasketMerged', data: { basketId, intoBasketId: 'B-9', customerId: 'alice', at: T1 } };
     const merged: BasketEvent = { type: 'BasketMerged', data: { basketId, intoBasketId: 'B-9', customerId: 'alice', at: T1 } };
-    spec(basketDecider).given([guestOpened, added(pen)]).when(mark).then([merged]);
-    spec(basketDecider).given([guestOpened, added(pen), merged]).when(mark).then([]);
-    rejects(basketDecider, [guestOpened, merged], { type: 'AddItem', data: { basketId, ...pen } }, 'basket-not-open', 'conflict', { status: 'merged' });
+    spec(basketDecider).given([guestOpened, added(pen), claimed('B-9')]).when(mark).then([merged]);
+    spec(basketDecider).given([guestOpened, added(pen), claimed('B-9'), merged]).when(mark).then([]);
+    rejects(basketDecider, [guestOpened, claimed('B-9'), merged], { type: 'AddItem', data: { basketId, ...pen } }, 'basket-not-open', 'conflict', { status: 'merged' });
   });
 
-  it('a guest basket merged into one basket cannot be marked merged into another', () => {
+  it('a guest basket is marked merged only into the basket it is claimed for', () => {
     const merged: BasketEvent = { type: 'BasketMerged', data: { basketId, intoBasketId: 'B-9', customerId: 'alice', at: T1 } };
     const elsewhere: BasketCommand = { type: 'MarkBasketMerged', data: { basketId, intoBasketId: 'B-7', customerId: 'alice', at: T1 } };
-    rejects(basketDecider, [guestOpened, added(pen), merged], elsewhere, 'basket-not-open', 'conflict', { status: 'merged' });
-    rejects(basketDecider, [guestOpened, added(pen), merged], { ...elsewhere, data: { ...elsewhere.data, customerId: 'bob' } }, 'basket-not-open', 'conflict');
+    rejects(basketDecider, [guestOpened, added(pen)], elsewhere, 'basket-not-claimed', 'conflict', { status: 'open' });
+    rejects(basketDecider, [guestOpened, added(pen), claimed('B-9')], elsewhere, 'basket-not-claimed', 'conflict', { status: 'claimed' });
+    rejects(basketDecider, [guestOpened, added(pen), claimed('B-9'), merged], elsewhere, 'basket-not-claimed', 'conflict', { status: 'merged' });
+    rejects(basketDecider, [], elsewhere, 'basket-not-found', 'conflict');
   });
 
-  it('a guest basket may be merged while open, or again only into the basket it went into (a retry)', () => {
+  it('a log written before claims existed (merged without a claim) still folds to a merged basket', () => {
+    const merged: BasketEvent = { type: 'BasketMerged', data: { basketId, intoBasketId: 'B-9', customerId: 'alice', at: T1 } };
+    const state = fold(basketDecider, [guestOpened, added(pen), merged]);
+    assert.deepEqual([state.status, state.mergedInto, state.customerId], ['merged', 'B-9', 'alice']);
+    spec(basketDecider).given([guestOpened, added(pen), merged]).when(claim('B-9')).then([]);
+    rejects(basketDecider, [guestOpened, added(pen), merged], claim('B-7'), 'basket-not-open', 'conflict', { status: 'merged' });
+  });
+
+  it('lines may go only into the basket the guest basket is claimed for or merged into', () => {
     const merged: BasketEvent = { type: 'BasketMerged', data: { basketId, intoBasketId: 'B-9', customerId: 'alice', at: T1 } };
     const code = (history: readonly BasketEvent[], into: string) => {
       try {
-        assertGuestMergeable(fold(basketDecider, history), basketId, into);
-        return 'mergeable';
+        assertGuestClaimedFor(fold(basketDecider, history), basketId, into);
+        return 'claimed';
       } catch (error) {
         return error instanceof DomainError ? error.code : String(error);
       }
     };
-    assert.equal(code([guestOpened, added(pen)], 'B-9'), 'mergeable');
-    assert.equal(code([guestOpened, added(pen), merged], 'B-9'), 'mergeable');
-    assert.equal(code([guestOpened, added(pen), merged], 'B-7'), 'basket-not-open');
-    assert.equal(code([guestOpened, { type: 'BasketAbandoned', data: { basketId, customerId: '', lastActivityAt: T0, at: T1, idleMinutes: 1, itemCount: 0, subtotal: TRY(0) } }], 'B-9'), 'basket-not-open');
-    assert.equal(code([opened], 'B-9'), 'not-a-guest-basket');
+    assert.equal(code([guestOpened, added(pen), claimed('B-9')], 'B-9'), 'claimed');
+    assert.equal(code([guestOpened, added(pen), claimed('B-9'), merged], 'B-9'), 'claimed');
+    assert.equal(code([guestOpened, added(pen), claimed('B-9')], 'B-7'), 'basket-not-claimed');
+    assert.equal(code([guestOpened, added(pen), claimed('B-9'), released('B-9')], 'B-9'), 'basket-not-claimed');
+    assert.equal(code([guestOpened, added(pen)], 'B-9'), 'basket-not-claimed');
     assert.equal(code([], 'B-9'), 'basket-not-found');
+  });
+});
+
+describe('basket: claiming a guest basket for a merge', () => {
+  it('claims an open guest basket for one customer basket; claiming it again for that basket is a no-op', () => {
+    spec(basketDecider).given([guestOpened, added(pen)]).when(claim('B-9')).then([claimed('B-9')]);
+    spec(basketDecider).given([guestOpened, added(pen), claimed('B-9')]).when(claim('B-9')).then([]);
+    const state = fold(basketDecider, [guestOpened, added(pen), claimed('B-9')]);
+    assert.deepEqual([state.status, state.mergedInto, state.customerId], ['claimed', 'B-9', '']);
+    assert.deepEqual(basketLines(state), [pen]);
+  });
+
+  it('a claimed guest basket cannot be claimed for another basket', () => {
+    rejects(basketDecider, [guestOpened, added(pen), claimed('B-9')], claim('B-7'), 'basket-not-open', 'conflict', { status: 'claimed' });
+  });
+
+  it('a claimed guest basket is frozen: no line, coupon, assignment or abandonment changes it', () => {
+    const history = [guestOpened, added(pen), claimed('B-9')];
+    const notOpen = { status: 'claimed' };
+    rejects(basketDecider, history, { type: 'AddItem', data: { basketId, ...ink } }, 'basket-not-open', 'conflict', notOpen);
+    rejects(basketDecider, history, { type: 'ChangeItemQuantity', data: { basketId, sku: 'PEN', quantity: 5 } }, 'basket-not-open', 'conflict', notOpen);
+    rejects(basketDecider, history, { type: 'RemoveItem', data: { basketId, sku: 'PEN' } }, 'basket-not-open', 'conflict', notOpen);
+    rejects(basketDecider, history, { type: 'ApplyCoupon', data: { basketId, code: 'X' } }, 'basket-not-open', 'conflict', notOpen);
+    rejects(basketDecider, history, { type: 'AssignBasket', data: { basketId, customerId: 'bob' } }, 'basket-not-open', 'conflict', notOpen);
+    rejects(basketDecider, history, { type: 'AbandonBasket', data: { basketId, now: T1, idleMinutes: 1 } }, 'basket-not-open', 'conflict', notOpen);
+  });
+
+  it('only an open guest basket is claimed', () => {
+    rejects(basketDecider, [opened], claim('B-9'), 'not-a-guest-basket', 'conflict');
+    rejects(basketDecider, [], claim('B-9'), 'basket-not-found', 'conflict');
+    const abandoned: BasketEvent = { type: 'BasketAbandoned', data: { basketId, customerId: '', lastActivityAt: T0, at: T1, idleMinutes: 1, itemCount: 0, subtotal: TRY(0) } };
+    rejects(basketDecider, [guestOpened, abandoned], claim('B-9'), 'basket-not-open', 'conflict', { status: 'abandoned' });
+  });
+
+  it('a claim is released when the customer basket refuses the lines: the guest basket is open again, lines kept, claimable by any basket', () => {
+    const release: BasketCommand = { type: 'ReleaseGuestBasket', data: { basketId, intoBasketId: 'B-9', reason: ' merge-refused:basket-not-open ' } };
+    spec(basketDecider).given([guestOpened, added(pen), claimed('B-9')]).when(release).then([released('B-9')]);
+    const history = [guestOpened, added(pen), claimed('B-9'), released('B-9')];
+    const state = fold(basketDecider, history);
+    assert.deepEqual([state.status, state.mergedInto], ['open', undefined]);
+    assert.deepEqual(basketLines(state), [pen]);
+    spec(basketDecider).given(history).when(release).then([]);
+    spec(basketDecider).given(history).when(claim('B-7')).then([claimed('B-7')]);
+  });
+
+  it('only the basket a guest basket is claimed for releases it, never after the merge, and with a reason', () => {
+    const release = (into: string, reason = 'merge-refused:currency-mismatch'): BasketCommand => ({ type: 'ReleaseGuestBasket', data: { basketId, intoBasketId: into, reason } });
+    const merged: BasketEvent = { type: 'BasketMerged', data: { basketId, intoBasketId: 'B-9', customerId: 'alice', at: T1 } };
+    rejects(basketDecider, [guestOpened, claimed('B-9')], release('B-7'), 'basket-not-claimed', 'conflict', { status: 'claimed' });
+    rejects(basketDecider, [guestOpened, claimed('B-9'), merged], release('B-9'), 'basket-not-claimed', 'conflict', { status: 'merged' });
+    rejects(basketDecider, [guestOpened, claimed('B-9')], release('B-9', ' '), 'invalid-reason', 'unprocessable');
   });
 });
 

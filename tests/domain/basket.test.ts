@@ -274,6 +274,8 @@ describe('basket: state and event names', () => {
       'BasketReopened',
       'CouponApplied',
       'CouponRemoved',
+      'GuestBasketClaimed',
+      'GuestBasketReleased',
       'ItemAdded',
       'ItemQuantityChanged',
       'ItemRemoved',

@@ -1,9 +1,11 @@
-import { assertGuestMergeable, basketDecider, basketLines, type BasketEvent } from '../../domain/basket/index.js';
+import { assertGuestClaimedFor, basketDecider, basketLines, type BasketEvent } from '../../domain/basket/index.js';
 import { productDecider, productErrors } from '../../domain/product/index.js';
 import { evaluateCoupon, promotionDecider } from '../../domain/promotion/index.js';
+import { DomainError } from '../../domain/shared/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
+import { retryTransient } from './retry-transient.js';
 import { basketStream, productStream, promotionStream } from './streams.js';
 
 /*
@@ -113,11 +115,26 @@ export function removeCoupon(handler: CommandHandler, context: CommandContext, i
 /**
  * At login: gives guest basket `basketId` to `customerId`, or, when the customer has an open
  * basket `customerBasketId`, merges the guest's lines (and coupon) into it and closes the guest
- * basket. Both merge steps are idempotent (per guest basket), so a retry completes a half-done merge.
- * A guest basket merges once: a retry into the same customer basket completes or repeats it
- * (nothing new appended); into any other basket it is `basket-not-open`, nothing appended.
+ * basket, in three steps on two streams, each idempotent per guest basket:
+ * 1. claim the guest basket for the customer's basket (`GuestBasketClaimed`; it must be open,
+ *    and is frozen from then on). Two concurrent merges of one guest basket into two baskets
+ *    both try this append at the guest stream's revision their decision read: one wins, the
+ *    other is decided again on the claimed basket and refused (`basket-not-open`, status
+ *    `claimed` or `merged`) before copying anything;
+ * 2. copy the claimed basket's lines into the customer's basket (`BasketItemsMerged`), only
+ *    while the guest basket is claimed for it (`basket-not-claimed` otherwise);
+ * 3. close the guest basket (`BasketMerged`).
+ * So at most one basket ever takes a guest basket's lines. A retry (same or new command id)
+ * of a merge stopped after step 1 or 2 completes it; a merge repeated after it completed
+ * appends nothing; into any other basket it is `basket-not-open`, nothing appended.
+ * If the customer's basket refuses the lines in step 2 (checked out or abandoned meanwhile,
+ * another currency), the claim is released (`GuestBasketReleased`, reason
+ * `merge-refused:<code>`): the guest basket is open again with its lines, and the refusal is
+ * thrown. Steps 2 and 3 and the release are retried on errors other than rejections; when
+ * one still fails, the guest basket stays claimed until the same merge is sent again.
  * @returns the result of the step that changed the customer's basket (or the assignment)
- * @throws DomainError `not-a-guest-basket`, `basket-not-found`, `basket-not-open`, `currency-mismatch`
+ * @throws DomainError `not-a-guest-basket`, `basket-not-found`, `basket-not-open`, `basket-not-claimed` (409),
+ *   or the customer's basket's refusal after the release (`basket-not-open`, `currency-mismatch` 422, `invalid-quantity` 422)
  */
 export async function assignGuestBasket(
   handler: CommandHandler,
@@ -129,26 +146,37 @@ export async function assignGuestBasket(
     const assigned = await onBasket(handler, context, input.basketId, { type: 'AssignBasket', data: { basketId: input.basketId, customerId: input.customerId, at: context.occurredAt } });
     return { ...assigned, basketId: input.basketId };
   }
+  const { basketId, customerId } = input;
   const intoBasketId = input.customerBasketId!;
-  const guest = (await handler.load(basketDecider, basketStream(context.tenantId, input.basketId))).state;
-  // Only an open guest basket, or one already merged into this very basket (a retry), merges.
-  assertGuestMergeable(guest, input.basketId, intoBasketId);
-  const merged = await onBasket(handler, followUp(context, `${context.commandId}:merge`), intoBasketId, {
-    type: 'MergeBasket',
-    data: {
-      basketId: intoBasketId,
-      fromBasketId: input.basketId,
-      items: basketLines(guest),
-      ...(guest.couponCode === undefined ? {} : { couponCode: guest.couponCode }),
-      currency: guest.currency,
-      at: context.occurredAt,
-    },
-  });
-  const closed = await onBasket(handler, followUp(context, `${context.commandId}:close-guest`), input.basketId, {
-    type: 'MarkBasketMerged',
-    data: { basketId: input.basketId, intoBasketId, customerId: input.customerId, at: context.occurredAt },
-  });
-  return { ...merged, position: latestPosition(merged.position, closed.position), basketId: intoBasketId };
+  const step = (name: string) => followUp(context, `${context.commandId}:${name}`);
+  const claimed = await onBasket(handler, step('claim'), basketId, { type: 'ClaimGuestBasket', data: { basketId, intoBasketId, customerId, at: context.occurredAt } });
+  // The claimed basket's lines (frozen by the claim); a claim released since is not copied.
+  const guest = (await handler.load(basketDecider, basketStream(context.tenantId, basketId))).state;
+  assertGuestClaimedFor(guest, basketId, intoBasketId);
+  let merged: CommandResult<BasketEvent>;
+  try {
+    merged = await retryTransient(() =>
+      onBasket(handler, step('merge'), intoBasketId, {
+        type: 'MergeBasket',
+        data: {
+          basketId: intoBasketId,
+          fromBasketId: basketId,
+          items: basketLines(guest),
+          ...(guest.couponCode === undefined ? {} : { couponCode: guest.couponCode }),
+          currency: guest.currency,
+          at: context.occurredAt,
+        },
+      }),
+    );
+  } catch (refusal) {
+    if (!(refusal instanceof DomainError)) throw refusal;
+    await retryTransient(() => onBasket(handler, step('release'), basketId, { type: 'ReleaseGuestBasket', data: { basketId, intoBasketId, reason: `merge-refused:${refusal.code}` } }));
+    throw refusal;
+  }
+  const closed = await retryTransient(() =>
+    onBasket(handler, step('close-guest'), basketId, { type: 'MarkBasketMerged', data: { basketId, intoBasketId, customerId, at: context.occurredAt } }),
+  );
+  return { ...merged, position: latestPosition(claimed.position, merged.position, closed.position), basketId: intoBasketId };
 }
 
 /** Idle time after which an open basket is abandoned, by default: 24 hours (1 440 minutes). */

@@ -77,7 +77,29 @@ export type MergeBasket = DomainCommand<
   }
 >;
 
-/** Closes guest basket `basketId` after its lines were merged into `intoBasketId` of `customerId`. */
+/**
+ * Claims open guest basket `basketId` for a merge into customer basket `intoBasketId` of
+ * `customerId`, before its lines are copied there: a claimed guest basket no longer changes
+ * and cannot be claimed for another basket, so at most one basket ever takes its lines.
+ * Claiming it again for the same basket is a no-op (a retry), as is claiming it for the
+ * basket it was merged into.
+ */
+export type ClaimGuestBasket = DomainCommand<
+  'ClaimGuestBasket',
+  { readonly basketId: string; readonly intoBasketId: string; readonly customerId: string; readonly at?: string }
+>;
+
+/**
+ * Gives back guest basket `basketId`, claimed for `intoBasketId`, when that basket refused its
+ * lines (`reason`, non-empty: the refusal): the guest basket is open again, lines untouched.
+ * A no-op when it is open already.
+ */
+export type ReleaseGuestBasket = DomainCommand<
+  'ReleaseGuestBasket',
+  { readonly basketId: string; readonly intoBasketId: string; readonly reason: string }
+>;
+
+/** Closes guest basket `basketId`, claimed for `intoBasketId` of `customerId`, after its lines were merged there. */
 export type MarkBasketMerged = DomainCommand<
   'MarkBasketMerged',
   { readonly basketId: string; readonly intoBasketId: string; readonly customerId: string; readonly at?: string }
@@ -112,7 +134,9 @@ export type BasketCommand =
   | ApplyCoupon
   | RemoveCoupon
   | AssignBasket
+  | ClaimGuestBasket
   | MergeBasket
+  | ReleaseGuestBasket
   | MarkBasketMerged
   | CheckOutBasket
   | ReopenBasket

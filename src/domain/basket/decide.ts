@@ -7,11 +7,13 @@ import type {
   BasketCommand,
   ChangeItemQuantity,
   CheckOutBasket,
+  ClaimGuestBasket,
   MarkBasketMerged,
   MergeBasket,
   OpenBasket,
   OpenGuestBasket,
   RemoveCoupon,
+  ReleaseGuestBasket,
   RemoveItem,
   ReopenBasket,
 } from './commands.js';
@@ -19,6 +21,7 @@ import {
   amountOutOfRange,
   basketAlreadyOpened,
   basketHasNoCustomer,
+  basketNotClaimed,
   basketNotFound,
   basketNotIdle,
   basketNotOpen,
@@ -50,10 +53,13 @@ export const KDV_RATES: readonly number[] = [0, 1, 10, 20];
  *
  * Rules (each has a given/when/then test in tests/domain/basket*.test.ts):
  * - Guest baskets have no customer until login: `AssignBasket` gives one to the customer,
- *   or `MergeBasket` + `MarkBasketMerged` merge it into the customer's open basket
- *   (quantities add up, the customer's price snapshots stay; idempotent per guest basket).
- *   A guest basket is merged once, into one basket: marking it merged into another basket
- *   is `basket-not-open` (see also `assertGuestMergeable`, checked before the merge).
+ *   or it is merged into the customer's open basket in three steps: `ClaimGuestBasket` on
+ *   the guest basket (it is frozen, and claiming it for another basket is `basket-not-open`
+ *   with status `claimed`), `MergeBasket` on the customer's basket (quantities add up, the
+ *   customer's price snapshots stay; idempotent per guest basket), `MarkBasketMerged` on the
+ *   guest basket (only for the basket it is claimed for: `basket-not-claimed`). If the
+ *   customer's basket refuses the lines, `ReleaseGuestBasket` opens the guest basket again.
+ *   So a guest basket's lines go into one basket at most (see `assertGuestClaimedFor`).
  * - Adding a SKU again adds to its line; the unit price is snapshotted at the first add.
  * - One coupon per basket; applying another replaces it; removing needs one applied.
  * - A basket idle (no change) for at least the configured minutes is abandoned by the scheduler.
@@ -64,7 +70,7 @@ export const KDV_RATES: readonly number[] = [0, 1, 10, 20];
  *   `amount-out-of-range`, `invalid-time`, `invalid-tax-rate`, `invalid-coupon`, `invalid-idle-time`,
  *   `invalid-reason` (422); `basket-already-opened`, `basket-not-found`, `basket-not-open`,
  *   `item-not-in-basket`, `empty-basket`, `coupon-not-applied`, `basket-has-no-customer`,
- *   `not-a-guest-basket`, `basket-not-idle` (409)
+ *   `not-a-guest-basket`, `basket-not-claimed`, `basket-not-idle` (409)
  */
 export function decideBasket(command: BasketCommand, state: BasketState): readonly BasketEvent[] {
   if ('at' in command.data && command.data.at !== undefined && !isInstant(command.data.at)) throw invalidTime('at', command.data.at);
@@ -85,8 +91,12 @@ export function decideBasket(command: BasketCommand, state: BasketState): readon
       return removeCoupon(command, state);
     case 'AssignBasket':
       return assign(command, state);
+    case 'ClaimGuestBasket':
+      return claimGuest(command, state);
     case 'MergeBasket':
       return merge(command, state);
+    case 'ReleaseGuestBasket':
+      return releaseGuest(command, state);
     case 'MarkBasketMerged':
       return markMerged(command, state);
     case 'CheckOutBasket':
@@ -203,26 +213,41 @@ function merge({ data }: MergeBasket, state: BasketState): readonly BasketEvent[
   ];
 }
 
-function markMerged({ data }: MarkBasketMerged, state: BasketState): readonly BasketEvent[] {
-  if (state.status === 'merged' && state.mergedInto === data.intoBasketId) return [];
+function claimGuest({ data }: ClaimGuestBasket, state: BasketState): readonly BasketEvent[] {
+  if ((state.status === 'claimed' || state.status === 'merged') && state.mergedInto === data.intoBasketId) return [];
   assertOpen(state, data.basketId);
   if (!isGuestBasket(state)) throw notAGuestBasket(data.basketId);
+  const { basketId, intoBasketId, customerId } = data;
+  return [{ type: 'GuestBasketClaimed', data: { basketId, intoBasketId, customerId, ...atOf(data.at) } }];
+}
+
+function releaseGuest({ data }: ReleaseGuestBasket, state: BasketState): readonly BasketEvent[] {
+  const reason = data.reason.trim();
+  if (reason === '') throw invalidReason();
+  if (state.status === 'open') return [];
+  if (state.status === 'merged') throw basketNotClaimed(data.basketId, data.intoBasketId, state.status);
+  assertGuestClaimedFor(state, data.basketId, data.intoBasketId);
+  return [{ type: 'GuestBasketReleased', data: { basketId: data.basketId, intoBasketId: data.intoBasketId, reason } }];
+}
+
+function markMerged({ data }: MarkBasketMerged, state: BasketState): readonly BasketEvent[] {
+  assertGuestClaimedFor(state, data.basketId, data.intoBasketId);
+  if (state.status === 'merged') return [];
   const { basketId, intoBasketId, customerId } = data;
   return [{ type: 'BasketMerged', data: { basketId, intoBasketId, customerId, ...atOf(data.at) } }];
 }
 
 /**
- * Whether guest basket `guest` (the state of `basketId`) may be merged into customer basket
- * `intoBasketId` now, before anything is written: it must be an open basket without a
- * customer, or already merged into that very basket (a retry, which completes or repeats
- * the merge as a no-op). A guest basket merged into another basket, checked out or
- * abandoned is not open: merging it again would copy its lines a second time.
- * @throws DomainError `basket-not-found`, `basket-not-open` (details: status), `not-a-guest-basket` (409)
+ * Whether the lines of guest basket `guest` (the state of `basketId`) may go into customer
+ * basket `intoBasketId`: only when it is claimed for that basket (`ClaimGuestBasket`), or
+ * already merged into it (a retry, which repeats the merge as a no-op). Checked after the
+ * claim and before the lines are copied, so they are never copied into a basket the guest
+ * basket is not claimed for (e.g. one that released it after refusing its lines).
+ * @throws DomainError `basket-not-found`, `basket-not-claimed` (details: status) (409)
  */
-export function assertGuestMergeable(guest: BasketState, basketId: string, intoBasketId: string): void {
-  if (guest.status === 'merged' && guest.mergedInto === intoBasketId) return;
-  assertOpen(guest, basketId);
-  if (!isGuestBasket(guest)) throw notAGuestBasket(basketId);
+export function assertGuestClaimedFor(guest: BasketState, basketId: string, intoBasketId: string): void {
+  if (guest.status === 'none') throw basketNotFound(basketId);
+  if ((guest.status !== 'claimed' && guest.status !== 'merged') || guest.mergedInto !== intoBasketId) throw basketNotClaimed(basketId, intoBasketId, guest.status);
 }
 
 function checkOut({ data }: CheckOutBasket, state: BasketState): readonly BasketEvent[] {

@@ -20,6 +20,7 @@ export const basketErrorCodes = [
   'coupon-not-applied',
   'basket-has-no-customer',
   'not-a-guest-basket',
+  'basket-not-claimed',
   'basket-not-idle',
 ] as const;
 
@@ -125,6 +126,19 @@ export function basketHasNoCustomer(basketId: string): DomainError {
 /** 409 `not-a-guest-basket`: only a guest basket can be assigned or merged into a customer's basket. */
 export function notAGuestBasket(basketId: string): DomainError {
   return new DomainError('not-a-guest-basket', `basket ${basketId} already belongs to a customer`, 'conflict', { basketId });
+}
+
+/**
+ * 409 `basket-not-claimed`: guest basket `basketId` is not claimed for a merge into `intoBasketId`
+ * (not claimed, or released because that basket refused its lines), so it cannot be marked merged
+ * there, nor its lines copied there (details: basketId, intoBasketId, status).
+ */
+export function basketNotClaimed(basketId: string, intoBasketId: string, status: string): DomainError {
+  return new DomainError('basket-not-claimed', `basket ${basketId} is not claimed for a merge into ${intoBasketId} (it is ${status})`, 'conflict', {
+    basketId,
+    intoBasketId,
+    status,
+  });
 }
 
 /** 409 `basket-not-idle`: the basket was active less than the idle time ago (details: lastActivityAt, idleMinutes). */

@@ -86,7 +86,26 @@ export type BasketItemsMerged = DomainEvent<
   }
 >;
 
-/** Guest basket `basketId` was merged into `intoBasketId` of `customerId` and is closed. */
+/**
+ * Guest basket `basketId` was claimed for a merge into customer basket `intoBasketId` of
+ * `customerId`: it no longer changes, and only `intoBasketId` may take its lines. Not a
+ * close: it ends with `BasketMerged`, or `GuestBasketReleased` (open again).
+ */
+export type GuestBasketClaimed = DomainEvent<
+  'GuestBasketClaimed',
+  { readonly basketId: string; readonly intoBasketId: string; readonly customerId: string; readonly at?: string }
+>;
+
+/** Guest basket `basketId`, claimed for `intoBasketId`, is open again: that basket refused its lines (`reason`). */
+export type GuestBasketReleased = DomainEvent<
+  'GuestBasketReleased',
+  { readonly basketId: string; readonly intoBasketId: string; readonly reason: string }
+>;
+
+/**
+ * Guest basket `basketId` was merged into `intoBasketId` of `customerId` and is closed (after
+ * `GuestBasketClaimed` for that basket; logs written before claims existed have no claim).
+ */
 export type BasketMerged = DomainEvent<
   'BasketMerged',
   { readonly basketId: string; readonly intoBasketId: string; readonly customerId: string; readonly at?: string }
@@ -140,7 +159,9 @@ export type BasketEvent =
   | CouponApplied
   | CouponRemoved
   | BasketAssigned
+  | GuestBasketClaimed
   | BasketItemsMerged
+  | GuestBasketReleased
   | BasketMerged
   | BasketCheckedOut
   | BasketReopened
@@ -154,7 +175,9 @@ const names: { readonly [K in BasketEvent['type']]: K } = {
   CouponApplied: 'CouponApplied',
   CouponRemoved: 'CouponRemoved',
   BasketAssigned: 'BasketAssigned',
+  GuestBasketClaimed: 'GuestBasketClaimed',
   BasketItemsMerged: 'BasketItemsMerged',
+  GuestBasketReleased: 'GuestBasketReleased',
   BasketMerged: 'BasketMerged',
   BasketCheckedOut: 'BasketCheckedOut',
   BasketReopened: 'BasketReopened',

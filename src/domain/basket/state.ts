@@ -3,9 +3,10 @@ import type { BasketEvent, BasketItem } from './events.js';
 /**
  * Where a basket is in its life: not opened yet, open for changes, checked out (converted
  * into an order; reopened if that checkout fails), abandoned (idle past the configured
- * time), or merged (a guest basket whose lines went into the customer's basket at login).
+ * time), claimed (a guest basket being merged into a customer's basket at login: frozen
+ * until merged, or released open again) or merged (its lines went into that basket).
  */
-export type BasketStatus = 'none' | 'open' | 'checked-out' | 'abandoned' | 'merged';
+export type BasketStatus = 'none' | 'open' | 'checked-out' | 'abandoned' | 'claimed' | 'merged';
 
 /**
  * A basket. Before it is opened, ids and currency are empty strings. A guest basket has a
@@ -14,7 +15,7 @@ export type BasketStatus = 'none' | 'open' | 'checked-out' | 'abandoned' | 'merg
  * object would put integer-like SKUs such as "1001" first, so order is kept separately).
  * `lastActivityAt`: business time of the last change (null when no command carried one);
  * `orderId`: the order it was checked out into; `mergedFrom`: guest baskets merged in;
- * `mergedInto`: for a merged guest basket, the customer basket its lines went into.
+ * `mergedInto`: for a claimed or merged guest basket, the customer basket its lines go or went into.
  */
 export interface BasketState {
   readonly status: BasketStatus;
@@ -98,6 +99,10 @@ export function evolveBasket(state: BasketState, event: BasketEvent): BasketStat
         event.data.at,
       );
     }
+    case 'GuestBasketClaimed':
+      return touched({ ...state, status: 'claimed', mergedInto: event.data.intoBasketId }, event.data.at);
+    case 'GuestBasketReleased':
+      return { ...state, status: 'open', mergedInto: undefined };
     case 'BasketMerged':
       return touched({ ...state, status: 'merged', customerId: event.data.customerId, mergedInto: event.data.intoBasketId }, event.data.at);
     case 'BasketCheckedOut':
