@@ -4,16 +4,17 @@
  * Reads the configuration (a bad variable stops the process with a message naming it),
  * connects to PostgreSQL (`DATABASE_URL`, else an embedded server in `DATA_DIR`), migrates,
  * starts one projector per projection, the checkout process manager's subscriber and
- * unpaid-order expiry timer, the wallet-transfer process manager's subscriber (it settles
- * every sent transfer: received or reversed), and the HTTP server. SIGINT/SIGTERM stop the
- * server (it answers the requests in flight first), then the process managers, the
- * projectors, then the database, in that order, and exit with code 0.
+ * unpaid-order expiry timer, the wallet-transfer and stock-transfer process managers'
+ * subscribers (they settle every sent transfer: received, or refused and reversed), and the
+ * HTTP server. SIGINT/SIGTERM stop the server (it answers the requests in flight first), then
+ * the process managers, the projectors, then the database, in that order, and exit with code 0.
  */
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { startCheckoutRunner } from './checkout-runner.js';
 import { buildServer } from './http/server.js';
 import { createLogger } from './logger.js';
 import { openRuntime } from './runtime.js';
+import { startStockTransferRunner } from './stock-transfer-runner.js';
 import { startWalletTransferRunner } from './wallet-transfer-runner.js';
 
 async function main(config: Config): Promise<void> {
@@ -22,6 +23,7 @@ async function main(config: Config): Promise<void> {
   for (const projector of runtime.projectors) projector.start();
   const checkout = await startCheckoutRunner({ ...runtime, pool: runtime.database.pool, logger, businessTimeZone: config.businessTimeZone });
   const transfers = await startWalletTransferRunner({ ...runtime, pool: runtime.database.pool, logger });
+  const stockTransfers = await startStockTransferRunner({ ...runtime, pool: runtime.database.pool, logger });
   const server = await buildServer({ config, db: runtime.database.db, handler: runtime.handler, logger });
   await server.listen({ port: config.port, host: config.host });
 
@@ -33,6 +35,7 @@ async function main(config: Config): Promise<void> {
     await server.close();
     await checkout.stop();
     await transfers.stop();
+    await stockTransfers.stop();
     await runtime.close();
     logger.info('stopped');
     process.exit(0);

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { CommandContext } from '../../src/application/command-context.js';
 import * as commerce from '../../src/application/commerce/index.js';
-import { WalletTransferProcessManager, WalletTransferSubscriber } from '../../src/application/process-managers/wallet-transfer/index.js';
+import { WalletTransferProcessManager, walletTransferSubscriber } from '../../src/application/process-managers/wallet-transfer/index.js';
 import { walletDecider } from '../../src/domain/wallet/index.js';
 import { startWalletTransferRunner, WALLET_TRANSFER_CHECKPOINT } from '../../src/infrastructure/wallet-transfer-runner.js';
 import { createCommerceFixture, type CommerceFixture } from '../support/commerce-fixture.js';
@@ -46,7 +46,7 @@ describe('wallet transfers', { timeout: 120_000 }, () => {
     await commerce.creditWallet(f.handler, ctx(tenantId), { customerId: 'a', amount: TRY(balance), reason: 'gift', reference: 'seed' });
   };
   /** The process manager run over all of `$all` from the start, as a fresh service would. */
-  const settleAll = () => new WalletTransferSubscriber(f.store, new WalletTransferProcessManager(f.handler)).catchUp();
+  const settleAll = () => walletTransferSubscriber(f.store, new WalletTransferProcessManager(f.handler)).catchUp();
   /** Only the sending step, as appended by a request whose process died right after it. */
   const sendOnly = (tenantId: string, transferId: string, amount: number, context = ctx(tenantId)) =>
     f.handler.handle(
@@ -151,7 +151,7 @@ describe('wallet transfers', { timeout: 120_000 }, () => {
         },
         { retries: 0 },
       );
-      const subscriber = new WalletTransferSubscriber(f.store, new WalletTransferProcessManager(f.handler), { retryMinMs: 10 });
+      const subscriber = walletTransferSubscriber(f.store, new WalletTransferProcessManager(f.handler), { retryMinMs: 10 });
       const running = subscriber.run(200);
       const answers = await Promise.allSettled(
         Array.from({ length: 40 }, (_, i) =>

@@ -192,6 +192,7 @@ describe('stock: state and event names', () => {
       returned: {},
       returns: {},
       transfers: {},
+      refusals: {},
       lowStock: undefined,
     });
   });
@@ -209,6 +210,7 @@ describe('stock: state and event names', () => {
       'StockReturned',
       'StockShipped',
       'StockThresholdSet',
+      'StockTransferRefused',
       'StockTransferReversed',
       'StockTransferredIn',
       'StockTransferredOut',

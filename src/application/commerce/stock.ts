@@ -1,6 +1,6 @@
 import { productDecider, productErrors } from '../../domain/product/index.js';
 import { DomainError } from '../../domain/shared/index.js';
-import { stockDecider, stockErrors, transferOf, type StockEvent } from '../../domain/stock/index.js';
+import { hasReceived, refusalOf, stockDecider, stockErrors, transferOf, type StockEvent } from '../../domain/stock/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import { retryTransient, type TransientRetryOptions } from './retry-transient.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
@@ -71,48 +71,153 @@ export interface TransferStockInput {
   readonly transferId: string;
 }
 
+/** One stock transfer of tenant `tenantId` (whole units of one SKU between two of its warehouses). */
+export interface StockTransfer extends TransferStockInput {
+  readonly tenantId: string;
+}
+
+/** The steps that settle a sent stock transfer, each sent with its own command context (its own command id). */
+export type StockTransferStep = 'in' | 'refuse' | 'reverse';
+
+/**
+ * Where a sent stock transfer's in half stands (see `settleStockTransfer`):
+ * - `received`: the destination holds the units (`result`: that command's result; no events
+ *   when it was received before);
+ * - `refused`: the destination refused it (`refusal`, the in half's error), recorded that
+ *   (`StockTransferRefused`) and can never receive it: reverse the source now with `reason`
+ *   (`reverseRefusedStockTransfer`);
+ * - `reversed`: the source was reversed already (`refusal`: `transfer-reversed`).
+ */
+export type StockTransferSettlement =
+  | { readonly outcome: 'received'; readonly result: CommandResult<StockEvent> }
+  | { readonly outcome: 'refused'; readonly refusal: DomainError; readonly reason: string }
+  | { readonly outcome: 'reversed'; readonly refusal: DomainError };
+
+/**
+ * Settles the in half of a transfer the source has sent (`StockTransferredOut`), exactly once
+ * whoever runs it and however often (the HTTP request, the stock-transfer process manager,
+ * both at once, again after a crash):
+ * 1. the source already reversed → `reversed`;
+ * 2. `TransferStockIn` on the destination (idempotent per transfer id) → `received`;
+ * 3. refused with a `DomainError` → `RefuseStockTransfer` records on the destination that it
+ *    will never receive it (so no later in half can succeed once the source is reversed),
+ *    then → `refused` with the reason to reverse with; or `received` if the destination
+ *    received it meanwhile (another runner got there first).
+ * Both decisions are taken on the destination's stream, so it is received or refused, never
+ * both. Each step is retried `options.retries` times on errors other than `DomainError`.
+ * @param contextOf the command context of each step (distinct command ids per step)
+ * @throws DomainError `transfer-not-found` when the source sent no such transfer
+ * @throws the last error of a step that kept failing with something else than a `DomainError`
+ *   (store unreachable, concurrency conflicts past the retries): the transfer stays pending
+ */
+export async function settleStockTransfer(
+  handler: CommandHandler,
+  transfer: StockTransfer,
+  contextOf: (step: StockTransferStep) => CommandContext,
+  options: TransientRetryOptions = {},
+): Promise<StockTransferSettlement> {
+  const { tenantId, sku, fromWarehouseId: from, toWarehouseId: to, quantity, transferId } = transfer;
+  const destination = stockStream(tenantId, sku, to);
+  const sent = transferOf((await retryTransient(() => handler.load(stockDecider, stockStream(tenantId, sku, from)), options)).state, transferId);
+  if (sent?.direction !== 'out' || sent.counterpart !== to || sent.quantity !== quantity) throw stockErrors.transferNotFound(transferId);
+  if (sent.reversed === true) return { outcome: 'reversed', refusal: stockErrors.transferReversed(transferId, sent.reason ?? '') };
+  const data = { sku, warehouseId: to, transferId, fromWarehouseId: from, quantity };
+  let refusal: DomainError;
+  try {
+    const result = await retryTransient(() => handler.handle(stockDecider, destination, { type: 'TransferStockIn', data }, contextOf('in')), options);
+    return { outcome: 'received', result };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    refusal = error;
+  }
+  const refused = { type: 'RefuseStockTransfer' as const, data: { ...data, reason: `transfer-refused:${refusal.code}` } };
+  await retryTransient(() => handler.handle(stockDecider, destination, refused, contextOf('refuse')), options);
+  const now = await retryTransient(() => handler.load(stockDecider, destination), options);
+  if (hasReceived(now.state, data)) {
+    return { outcome: 'received', result: { streamId: destination, revision: now.revision, position: now.lastPosition, events: [] } };
+  }
+  return { outcome: 'refused', refusal, reason: refusalOf(now.state, transferId, from)?.reason ?? refused.data.reason };
+}
+
+/**
+ * Reverses the source of a transfer `settleStockTransfer` found `refused`: `ReverseStockTransfer`
+ * (idempotent) puts the units back on hand at the source with `reason`. Retried
+ * `options.retries` times on errors other than `DomainError`.
+ * @throws DomainError `transfer-not-found`, `invalid-quantity` (the source's on-hand count would overflow)
+ * @throws the last error of a reversal that kept failing otherwise (the process manager finishes it)
+ */
+export function reverseRefusedStockTransfer(
+  handler: CommandHandler,
+  transfer: StockTransfer,
+  reason: string,
+  context: CommandContext,
+  options: TransientRetryOptions = {},
+): Promise<CommandResult<StockEvent>> {
+  const { tenantId, sku, fromWarehouseId: from, transferId } = transfer;
+  return retryTransient(
+    () => handler.handle(stockDecider, stockStream(tenantId, sku, from), { type: 'ReverseStockTransfer', data: { sku, warehouseId: from, transferId, reason } }, context),
+    options,
+  );
+}
+
+/**
+ * What `transferStock` did, and `status`:
+ * - `completed`: the destination holds the units; the result is the in half's (destination
+ *   stream and revision) with the latest position either half wrote, and both halves' events;
+ * - `pending`: the source sent the units (the result is the out half's) but the in half could
+ *   not be settled now (store errors or concurrency conflicts past the retries). The
+ *   stock-transfer process manager settles it: received, or refused and reversed to the
+ *   source, exactly once. Sending the same transfer again (same `transferId`, warehouses and
+ *   quantity) is safe: it answers `completed` once received, or `transfer-reversed` once reversed.
+ */
+export interface TransferStockResult extends CommandResult<StockEvent> {
+  readonly status: 'completed' | 'pending';
+}
+
 /**
  * Moves `quantity` available units of `sku` from one warehouse to another as one business
  * operation, both halves or neither:
  * 1. the SKU must be registered; a warehouse cannot transfer to itself;
  * 2. unless the source already sent this very transfer (a retry), the destination is checked
- *    first: holding `transferId` for another transfer → `transfer-exists`, nothing appended;
+ *    first: holding or having refused `transferId` for another transfer → `transfer-exists`,
+ *    nothing appended;
  * 3. the out half (`StockTransferredOut` on the source, which checks availability);
- * 4. the in half (`StockTransferredIn` on the destination), retried `options.retries` times
+ * 4. the in half is settled (`settleStockTransfer`: `StockTransferredIn` on the destination,
+ *    or, refused there, `StockTransferRefused`), each step retried `options.retries` times
  *    (default 3) on errors other than a rejection;
- * 5. if the in half is refused (a `DomainError`, e.g. another transfer took the id at the
+ * 5. if the in half was refused (a `DomainError`, e.g. another transfer took the id at the
  *    destination meanwhile), the out half is reversed (`StockTransferReversed` on the source:
  *    the units are back, reason `transfer-refused:<code>`) and the refusal is thrown.
  * Both halves are idempotent per `transferId`, with command ids derived from this command's
- * (`<commandId>:out`, `:in`, `:reverse`): re-running the same transfer (same id, same
- * warehouses and quantity; same command or another) after a crash or a transient failure
- * between the halves completes it, or finishes its reversal, exactly once. A reversed
- * transfer id never moves stock again (`transfer-reversed`).
- * Transient failures: when the in half (or the reversal) still fails with something other
- * than a `DomainError` after the retries, that error is thrown and the units stay out of the
- * source and not yet in the destination: the transfer is pending until the same request is
- * sent again (nothing completes it on its own; there is no stock-transfer process manager).
+ * (`<commandId>:out`, `:in`, `:refuse`, `:reverse`): re-running the same transfer (same id,
+ * same warehouses and quantity; same command or another) completes it, or finishes its
+ * reversal, exactly once. A reversed transfer id never moves stock again (`transfer-reversed`).
+ * When the in half cannot be settled now the result is `pending` (see `TransferStockResult`);
+ * the stock-transfer process manager completes it, as it does a transfer whose request died
+ * after the out half. A reversal that cannot be written now is left to it too (the refusal is
+ * still thrown).
  * @throws DomainError `product-not-found`, `invalid-quantity`, `invalid-transfer` (422),
  *   `insufficient-stock`, `transfer-exists`, `transfer-reversed` (409), or the in half's
- *   refusal after the out half was reversed
- * @throws the store's errors other than rejections (see above: retry the same request)
+ *   refusal, after which the out half is reversed
+ * @throws the out half's own errors other than rejections (nothing or the out half only was
+ *   written; in the latter case the process manager settles it)
  */
 export async function transferStock(
   handler: CommandHandler,
   context: CommandContext,
   input: TransferStockInput,
   options: TransientRetryOptions = {},
-): Promise<CommandResult<StockEvent>> {
+): Promise<TransferStockResult> {
   const { sku, fromWarehouseId: from, toWarehouseId: to, quantity, transferId } = input;
   await assertRegistered(handler, context, sku);
   if (from === to) throw stockErrors.invalidTransfer(from);
   const source = stockStream(context.tenantId, sku, from);
-  const destination = stockStream(context.tenantId, sku, to);
   const sent = transferOf((await handler.load(stockDecider, source)).state, transferId);
   const resuming = sent?.direction === 'out' && sent.counterpart === to && sent.quantity === quantity;
   if (!resuming) {
-    const held = transferOf((await handler.load(stockDecider, destination)).state, transferId);
-    if (held && !(held.direction === 'in' && held.counterpart === from && held.quantity === quantity)) throw stockErrors.transferExists(transferId);
+    const destination = (await handler.load(stockDecider, stockStream(context.tenantId, sku, to))).state;
+    const spent = transferOf(destination, transferId) !== undefined || refusalOf(destination, transferId) !== undefined;
+    if (spent && !hasReceived(destination, { transferId, fromWarehouseId: from, quantity })) throw stockErrors.transferExists(transferId);
   }
   const out = await handler.handle(
     stockDecider,
@@ -120,32 +225,26 @@ export async function transferStock(
     { type: 'TransferStockOut', data: { sku, warehouseId: from, transferId, toWarehouseId: to, quantity } },
     followUp(context, `${context.commandId}:out`),
   );
-  let refusal: DomainError;
+  const transfer: StockTransfer = { tenantId: context.tenantId, ...input };
+  const step = (name: StockTransferStep) => followUp(context, `${context.commandId}:${name}`);
+  let settled: StockTransferSettlement;
   try {
-    const into = await retryTransient(
-      () =>
-        handler.handle(
-          stockDecider,
-          destination,
-          { type: 'TransferStockIn', data: { sku, warehouseId: to, transferId, fromWarehouseId: from, quantity } },
-          followUp(context, `${context.commandId}:in`),
-        ),
-      options,
-    );
-    return { ...into, position: latestPosition(out.position, into.position), events: [...out.events, ...into.events] };
+    settled = await settleStockTransfer(handler, transfer, step, options);
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    refusal = error;
+    if (error instanceof DomainError) throw error;
+    return { ...out, status: 'pending' };
   }
-  await retryTransient(
-    () =>
-      handler.handle(
-        stockDecider,
-        source,
-        { type: 'ReverseStockTransfer', data: { sku, warehouseId: from, transferId, reason: `transfer-refused:${refusal.code}` } },
-        followUp(context, `${context.commandId}:reverse`),
-      ),
-    options,
-  );
-  throw refusal;
+  if (settled.outcome === 'received') {
+    const into = settled.result;
+    return { ...into, position: latestPosition(out.position, into.position), events: [...out.events, ...into.events], status: 'completed' };
+  }
+  if (settled.outcome === 'refused') {
+    try {
+      await reverseRefusedStockTransfer(handler, transfer, settled.reason, step('reverse'), options);
+    } catch (error) {
+      // Refused for good: the process manager finishes the reversal; the answer is the refusal.
+      if (error instanceof DomainError) throw error;
+    }
+  }
+  throw settled.refusal;
 }

@@ -62,16 +62,43 @@ export type TransferStockOut = DomainCommand<
   { readonly sku: string; readonly warehouseId: string; readonly transferId: string; readonly toWarehouseId: string; readonly quantity: number }
 >;
 
-/** The receiving half of transfer `transferId`: `quantity` units arrive from `fromWarehouseId`. Idempotent per transfer. */
+/**
+ * The receiving half of transfer `transferId`: `quantity` units arrive from `fromWarehouseId`.
+ * Idempotent per transfer; refused for good once this warehouse recorded a refusal of the id
+ * (`RefuseStockTransfer`): `transfer-reversed` for that transfer, `transfer-exists` for another.
+ */
 export type TransferStockIn = DomainCommand<
   'TransferStockIn',
   { readonly sku: string; readonly warehouseId: string; readonly transferId: string; readonly fromWarehouseId: string; readonly quantity: number }
 >;
 
 /**
+ * Records on the destination that it will never receive transfer `transferId` of `quantity`
+ * units from `fromWarehouseId` (its `TransferStockIn` was refused; `reason` non-empty, e.g.
+ * `transfer-refused:transfer-exists`), so that the source may be reversed without the
+ * destination ever accepting the transfer later: the id is spent here. A no-op when this
+ * refusal is recorded already, or when this very transfer was received (the receipt stands:
+ * read the state to see which). Recorded even when the id is held here by another transfer
+ * (the usual cause of the refusal), without touching that transfer.
+ */
+export type RefuseStockTransfer = DomainCommand<
+  'RefuseStockTransfer',
+  {
+    readonly sku: string;
+    readonly warehouseId: string;
+    readonly transferId: string;
+    readonly fromWarehouseId: string;
+    readonly quantity: number;
+    readonly reason: string;
+  }
+>;
+
+/**
  * Gives back the units of transfer `transferId` sent from here whose receiving half was
  * refused (compensation): they are on hand and available again. `reason` is non-empty
- * (e.g. `transfer-refused:transfer-exists`). Idempotent per transfer.
+ * (e.g. `transfer-refused:transfer-exists`). Idempotent per transfer. Send it only once the
+ * destination can no longer receive the transfer (`RefuseStockTransfer` recorded there): the
+ * decider cannot see the other warehouse.
  */
 export type ReverseStockTransfer = DomainCommand<
   'ReverseStockTransfer',
@@ -97,5 +124,6 @@ export type StockCommand =
   | ReturnStock
   | TransferStockOut
   | TransferStockIn
+  | RefuseStockTransfer
   | ReverseStockTransfer
   | SetStockThreshold;

@@ -2,6 +2,7 @@ import { isInstant } from '../shared/index.js';
 import type {
   AdjustStock,
   ReceiveStock,
+  RefuseStockTransfer,
   ReleaseStock,
   ReserveStock,
   ReturnStock,
@@ -31,6 +32,8 @@ import type { StockEvent } from './events.js';
 import {
   availableStock,
   evolveStock,
+  hasReceived,
+  refusalOf,
   reservationOf,
   returnableFor,
   returnOf,
@@ -51,9 +54,11 @@ import {
  * - Adjustments are signed, need a reason, and cannot take reserved units.
  * - Returns put back at most what an order shipped from here; idempotent per return id.
  * - Transfers: the out half takes available units, the in half adds them; each half is
- *   idempotent per transfer id (the application runs both as one operation). A sent
- *   transfer whose in half was refused is reversed on the sender (units back, once); its id
- *   then never sends again (`transfer-reversed`).
+ *   idempotent per transfer id (the application runs both as one operation). A destination
+ *   whose in half refused a transfer records it (`StockTransferRefused`, no units move) and
+ *   then never receives that id (`transfer-reversed` for that transfer, `transfer-exists` for
+ *   another); the sender is then reversed (units back, once) and its id never sends again
+ *   (`transfer-reversed`).
  * - Alerts, once a threshold is set: when available crosses into `low` (≤ threshold),
  *   `out` (0), back from out, or back above the threshold, the command's events end with
  *   `LowStock`, `OutOfStock`, `BackInStock` or `LowStockCleared`.
@@ -84,6 +89,8 @@ function decideCounts(command: StockCommand, state: StockState): readonly StockE
       return transferOut(command, state);
     case 'TransferStockIn':
       return transferIn(command, state);
+    case 'RefuseStockTransfer':
+      return refuseTransfer(command, state);
     case 'ReverseStockTransfer':
       return reverseTransfer(command, state);
     case 'SetStockThreshold':
@@ -176,11 +183,10 @@ function transferOut({ data }: TransferStockOut, state: StockState): readonly St
 function transferIn({ data }: TransferStockIn, state: StockState): readonly StockEvent[] {
   assertPositiveQuantity(data.quantity);
   if (data.fromWarehouseId === data.warehouseId) throw invalidTransfer(data.warehouseId);
-  const existing = transferOf(state, data.transferId);
-  if (existing) {
-    if (existing.direction === 'in' && existing.quantity === data.quantity && existing.counterpart === data.fromWarehouseId) return [];
-    throw transferExists(data.transferId);
-  }
+  const refused = refusalOf(state, data.transferId, data.fromWarehouseId);
+  if (refused) throw transferReversed(data.transferId, refused.reason);
+  if (hasReceived(state, data)) return [];
+  if (transferOf(state, data.transferId) || refusalOf(state, data.transferId)) throw transferExists(data.transferId);
   const onHand = state.onHand + data.quantity;
   if (!Number.isSafeInteger(onHand)) throw invalidQuantity(data.quantity);
   const { sku, warehouseId, transferId, fromWarehouseId, quantity } = data;
@@ -190,6 +196,16 @@ function transferIn({ data }: TransferStockIn, state: StockState): readonly Stoc
       data: { sku, warehouseId, transferId, fromWarehouseId, quantity, onHand, available: availableStock(state) + quantity },
     },
   ];
+}
+
+function refuseTransfer({ data }: RefuseStockTransfer, state: StockState): readonly StockEvent[] {
+  assertPositiveQuantity(data.quantity);
+  if (data.fromWarehouseId === data.warehouseId) throw invalidTransfer(data.warehouseId);
+  const reason = data.reason.trim();
+  if (reason === '') throw invalidReason();
+  if (refusalOf(state, data.transferId, data.fromWarehouseId) || hasReceived(state, data)) return [];
+  const { sku, warehouseId, transferId, fromWarehouseId, quantity } = data;
+  return [{ type: 'StockTransferRefused', data: { sku, warehouseId, transferId, fromWarehouseId, quantity, reason } }];
 }
 
 function reverseTransfer({ data }: ReverseStockTransfer, state: StockState): readonly StockEvent[] {

@@ -82,7 +82,7 @@ export function invalidTransfer(warehouseId: string): DomainError {
   return new DomainError('invalid-transfer', `warehouse ${warehouseId} cannot transfer to itself`, 'unprocessable', { warehouseId });
 }
 
-/** 409 `transfer-exists`: transfer `transferId` is recorded here with other figures. */
+/** 409 `transfer-exists`: transfer `transferId` is recorded here with other figures (or was refused here for another source). */
 export function transferExists(transferId: string): DomainError {
   return new DomainError('transfer-exists', `transfer ${transferId} already exists with other figures`, 'conflict', { transferId });
 }
@@ -93,8 +93,9 @@ export function transferNotFound(transferId: string): DomainError {
 }
 
 /**
- * 409 `transfer-reversed`: transfer `transferId` was refused by the receiving warehouse and its
- * units given back to the sender (details: transferId, reason); the id cannot move stock again.
+ * 409 `transfer-reversed`: transfer `transferId` was refused by the receiving warehouse (which
+ * recorded it) and its units are given back to the sender (details: transferId, reason); the id
+ * cannot move stock again.
  */
 export function transferReversed(transferId: string, reason: string): DomainError {
   return new DomainError('transfer-reversed', `transfer ${transferId} was reversed (${reason}) and cannot be sent again`, 'conflict', {

@@ -115,6 +115,24 @@ export type StockTransferredIn = DomainEvent<
 >;
 
 /**
+ * This warehouse refused transfer `transferId` of `quantity` units from `fromWarehouseId` for
+ * `reason` (`transfer-refused:<error code>` of its receiving half, e.g. `transfer-exists` when
+ * another transfer holds the id here) and will never receive it: the id is spent here. Moves
+ * no units; the source is reversed after it (`StockTransferReversed`).
+ */
+export type StockTransferRefused = DomainEvent<
+  'StockTransferRefused',
+  {
+    readonly sku: string;
+    readonly warehouseId: string;
+    readonly transferId: string;
+    readonly fromWarehouseId: string;
+    readonly quantity: number;
+    readonly reason: string;
+  }
+>;
+
+/**
  * Compensation of transfer `transferId` sent from here: its receiving half at `toWarehouseId`
  * was refused, so the `quantity` units are back on hand here; `reason` says why
  * (`transfer-refused:<error code>`); counts after. The transfer id is spent here.
@@ -173,6 +191,7 @@ export type StockEvent =
   | StockReturned
   | StockTransferredOut
   | StockTransferredIn
+  | StockTransferRefused
   | StockTransferReversed
   | StockThresholdSet
   | LowStock
@@ -189,6 +208,7 @@ const names: { readonly [K in StockEvent['type']]: K } = {
   StockReturned: 'StockReturned',
   StockTransferredOut: 'StockTransferredOut',
   StockTransferredIn: 'StockTransferredIn',
+  StockTransferRefused: 'StockTransferRefused',
   StockTransferReversed: 'StockTransferReversed',
   StockThresholdSet: 'StockThresholdSet',
   LowStock: 'LowStock',

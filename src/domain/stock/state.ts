@@ -5,7 +5,9 @@ import type { StockEvent } from './events.js';
  * `reservations` (orderId → units held); `reservationExpiry` holds each hold's expiry when
  * it has one. `shipped`/`returned` count units per order (for returns); `transfers` maps
  * transfer ids seen here to their direction, quantity and other warehouse (`reversed`: an out
- * transfer given back, with `reason`); `returns` maps return ids to units.
+ * transfer given back, with `reason`); `refusals` maps transfer ids this warehouse refused to
+ * receive to the refused transfers by source warehouse (such an id is spent here: never
+ * received afterwards); `returns` maps return ids to units.
  * `lowStock` is the alert threshold, undefined until set (no alerts before).
  * A stream with no events has empty ids and zero counts; stock that never arrived simply has none available.
  */
@@ -20,6 +22,7 @@ export interface StockState {
   readonly returned: Readonly<Record<string, number>>;
   readonly returns: Readonly<Record<string, number>>;
   readonly transfers: Readonly<Record<string, StockTransferRecord>>;
+  readonly refusals: Readonly<Record<string, Readonly<Record<string, StockTransferRefusal>>>>;
   readonly lowStock: number | undefined;
 }
 
@@ -30,6 +33,12 @@ export interface StockTransferRecord {
   readonly counterpart: string;
   readonly reversed?: boolean;
   readonly reason?: string;
+}
+
+/** A transfer this warehouse refused to receive: its `quantity` and the refusal's `reason` (`transfer-refused:<code>`). */
+export interface StockTransferRefusal {
+  readonly quantity: number;
+  readonly reason: string;
 }
 
 /** The state of a stock stream with no events. */
@@ -44,6 +53,7 @@ export const initialStockState: StockState = {
   returned: {},
   returns: {},
   transfers: {},
+  refusals: {},
   lowStock: undefined,
 };
 
@@ -88,6 +98,23 @@ export function returnableFor(state: StockState, orderId: string): number {
 /** The transfer `transferId` as recorded here, if any. */
 export function transferOf(state: StockState, transferId: string): StockState['transfers'][string] | undefined {
   return own(state.transfers, transferId);
+}
+
+/** Whether this very transfer (`transferId` of `quantity` units from `fromWarehouseId`) was received here. */
+export function hasReceived(state: StockState, transfer: { transferId: string; fromWarehouseId: string; quantity: number }): boolean {
+  const held = transferOf(state, transfer.transferId);
+  return held?.direction === 'in' && held.counterpart === transfer.fromWarehouseId && held.quantity === transfer.quantity;
+}
+
+/**
+ * The refusal recorded here of transfer `transferId` from `fromWarehouseId`, if any; with
+ * `fromWarehouseId` undefined, whether any transfer under that id was refused here (the first
+ * such refusal).
+ */
+export function refusalOf(state: StockState, transferId: string, fromWarehouseId?: string): StockTransferRefusal | undefined {
+  const bySource = own(state.refusals, transferId);
+  if (bySource === undefined) return undefined;
+  return fromWarehouseId === undefined ? Object.values(bySource)[0] : own(bySource, fromWarehouseId);
 }
 
 /** Units already put back for return `returnId`, if any. */
@@ -150,6 +177,11 @@ export function evolveStock(state: StockState, event: StockEvent): StockState {
         onHand: state.onHand + quantity,
         transfers: { ...state.transfers, [transferId]: { direction: 'in', quantity, counterpart: fromWarehouseId } },
       };
+    }
+    case 'StockTransferRefused': {
+      const { transferId, fromWarehouseId, quantity, reason } = event.data;
+      const bySource = { ...own(state.refusals, transferId), [fromWarehouseId]: { quantity, reason } };
+      return { ...base, refusals: { ...state.refusals, [transferId]: bySource } };
     }
     case 'StockTransferReversed': {
       const { transferId, quantity, toWarehouseId, reason } = event.data;

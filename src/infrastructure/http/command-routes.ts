@@ -125,8 +125,9 @@ function post<S extends z.ZodType>(instance: FastifyInstance, deps: HttpDependen
 
 /**
  * The `commands` plugin (register with prefix `/commands`): every route is `POST`, takes a
- * JSON body, needs a bearer token, and answers 200 with a `CommandResponse` (`/wallets/transfer`: 202 with
- * `status: "pending"` and the `transferId` while the receiving side is still being settled).
+ * JSON body, needs a bearer token, and answers 200 with a `CommandResponse` (`/wallets/transfer` and
+ * `/stock/transfer`: also `status` and the `transferId`; 202 with `status: "pending"` while the
+ * receiving side is still being settled).
  * Errors (problem+json): 400 `validation-failed` / `malformed-json`, 401, 403, 413, 415,
  * 409/422 domain rejections (type = the rule's code), 409 `concurrency-conflict`,
  * 422 `idempotency-key-reused` (the key came with another request), 500.
@@ -205,7 +206,13 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     path: '/stock/transfer',
     roles: ADMIN,
     body: bodies.transferStockBody,
-    run: ({ deps, context, input }) => withId(context, input, 'transferId', 'stock-transfer', (i) => commerce.transferStock(deps.handler, context, i)),
+    run: async ({ deps, context, input }) => {
+      const transferId = input.transferId ?? derivedId(context, 'stock-transfer');
+      const result = await commerce.transferStock(deps.handler, context, { ...input, transferId });
+      return { ...commandResponse(result), transferId, status: result.status };
+    },
+    // Pending: the source sent the units and the stock-transfer process manager settles the rest.
+    status: (response) => (response.status === 'pending' ? 202 : 200),
   });
   post(instance, deps, adminRoute('/stock/set-threshold', bodies.setStockThresholdBody, commerce.setStockThreshold));
 
