@@ -108,6 +108,15 @@ describe('promotion: RedeemCoupon (held at checkout)', () => {
     rejects(promotionDecider, [created, held('o-1', 'alice'), held('o-2', 'bob')], redeem('o-3', 'carol'), 'coupon-usage-limit-reached', 'conflict', { limit: 2 });
   });
 
+  it('limit messages count uses in words: 1 time, 2 times', () => {
+    const rejectedWith = (history: PromotionEvent[], command: PromotionCommand, message: string) =>
+      assert.throws(() => promotionDecider.decide(command, fold(promotionDecider, history)), { message });
+    const onceOnly: PromotionEvent = { type: 'CampaignCreated', data: { ...rules, totalUsageLimit: 1 } };
+    rejectedWith([created, held('o-1', 'alice')], redeem('o-2', 'alice'), 'customer alice used coupon YAZ20 1 time, its limit');
+    rejectedWith([onceOnly, held('o-1', 'alice')], redeem('o-2', 'bob'), 'coupon YAZ20 was used 1 time, its limit');
+    rejectedWith([created, held('o-1', 'alice'), held('o-2', 'bob')], redeem('o-3', 'carol'), 'coupon YAZ20 was used 2 times, its limit');
+  });
+
   it('a released redemption no longer counts', () => {
     const released: PromotionEvent = { type: 'CouponRedemptionReleased', data: { code, orderId: 'o-1', customerId: 'alice', discount: TRY(2_469), reason: 'order-cancelled' } };
     spec(promotionDecider).given([created, held('o-1', 'alice'), released]).when(redeem('o-2', 'alice')).then([held('o-2', 'alice')]);

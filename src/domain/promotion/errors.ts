@@ -79,14 +79,17 @@ export function basketBelowMinimum(code: string, minimum: Money, subtotal: Money
   });
 }
 
+/** `1 time`, `2 times`: a count of uses as the limit messages say it. */
+const times = (count: number): string => `${count} ${count === 1 ? 'time' : 'times'}`;
+
 /** 409 `coupon-usage-limit-reached`: the campaign's total usage limit is held by other orders. */
 export function usageLimitReached(code: string, limit: number): DomainError {
-  return new DomainError('coupon-usage-limit-reached', `coupon ${code} was used ${limit} times, its limit`, 'conflict', { code, limit });
+  return new DomainError('coupon-usage-limit-reached', `coupon ${code} was used ${times(limit)}, its limit`, 'conflict', { code, limit });
 }
 
 /** 409 `coupon-customer-limit-reached`: the customer holds as many redemptions as the per-customer limit. */
 export function customerLimitReached(code: string, customerId: string, limit: number): DomainError {
-  return new DomainError('coupon-customer-limit-reached', `customer ${customerId} used coupon ${code} ${limit} times, its limit`, 'conflict', {
+  return new DomainError('coupon-customer-limit-reached', `customer ${customerId} used coupon ${code} ${times(limit)}, its limit`, 'conflict', {
     code,
     customerId,
     limit,
