@@ -7,10 +7,15 @@ import { buildCheckpoint, createBuild, createIndexes, dropBuild, dropOrphanBuild
 import type { AnyDb, Executor } from './sql.js';
 import { eventsAfter } from './status.js';
 
-/** Progress of a rebuild: events (of the projections' types) read so far out of those there were to read. */
+/**
+ * Progress of a rebuild: events (of the projections' types) read so far out of those there
+ * were to read. Until the count of those events arrives (`totalKnown` false), `total` is
+ * only `done`: not a figure to show a percentage or an ETA from.
+ */
 export interface RebuildProgress {
   readonly done: number;
   readonly total: number;
+  readonly totalKnown: boolean;
 }
 
 /** Options of `rebuild`. */
@@ -94,6 +99,7 @@ export async function rebuild(db: AnyDb, store: EventStore, projections: readonl
       // The total is only for progress (a scan of the log's types): counted while the first
       // pages are applied, and only when someone watches.
       let total = 0;
+      let totalKnown = false;
       let done = 0;
       const onProgress = options.onProgress;
       const counting = !onProgress
@@ -102,7 +108,8 @@ export async function rebuild(db: AnyDb, store: EventStore, projections: readonl
             .then((from) => eventsAfter(db as Executor, from, types))
             .then(({ count }) => {
               total = Math.max(total, count, done);
-              onProgress({ done, total });
+              totalKnown = true;
+              onProgress({ done, total, totalKnown });
             });
       counting.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
       // Each build's memo (see ApplyContext) for the whole catch-up.
@@ -111,7 +118,7 @@ export async function rebuild(db: AnyDb, store: EventStore, projections: readonl
         const batch = await buildPages(db, filtered, targets, memos, limits, (n) => {
           done += n;
           total = Math.max(total, done);
-          options.onProgress?.({ done, total });
+          options.onProgress?.({ done, total, totalKnown });
         });
         if (batch === 0) break;
       }

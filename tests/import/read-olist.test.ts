@@ -356,6 +356,16 @@ describe('readOlist on malformed input', () => {
     assert.deepEqual(expected.gmv, { currency: 'BRL', minor: 19990 * 2 + 50 + 2000 + 3000 });
   });
 
+  it('with a limit, reads and reports only the first N orders of the orders file', async () => {
+    const { orders, rejected, warnings, customers, products } = await readOlist(tempDir(files), { limit: 5 });
+    assert.deepEqual(orders.map((o) => o.orderId), ['o1']);
+    // o1–o5 considered; o5's repeat on line 7, past the limit, still rejects it; o6–o11 are not reported.
+    assert.deepEqual(rejected.map((r) => r.orderId).sort(), ['o2', 'o3', 'o4', 'o5']);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual([...customers.keys()], ['u1']);
+    assert.deepEqual([...products.keys()].sort(), ['p1', 'p2']);
+  });
+
   it('fails when the orders/items pair or another file is missing', async () => {
     const { ['olist_order_items_dataset_2017_first10k.csv']: _items, ...noItems } = files;
     await assert.rejects(readOlist(tempDir(noItems)), OlistImportError);

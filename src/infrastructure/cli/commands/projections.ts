@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { projectionNamed, projections, projectionStatuses, rebuild, resetProjection, setPaused, type Projection, type ProjectionStatus } from '../../../projections/index.js';
+import { projectionNamed, projections, projectionStatuses, rebuild, resetProjection, setPaused, type Projection, type ProjectionStatus, type RebuildProgress } from '../../../projections/index.js';
 import { withRuntime } from '../session.js';
 
 /** The projections named (or all of them with `all`). @throws Error for an unknown name */
@@ -35,46 +35,25 @@ export async function listProjections(options: { json?: boolean } = {}): Promise
 /**
  * `projections rebuild NAME|--all [--batch-size N]`: blue/green rebuild (see `rebuild`):
  * builds new versions beside the live ones while queries keep reading them, with a
- * progress bar (events/s, ETA) on stderr, then switches atomically. A killed rebuild
- * resumes where it stopped when run again. Prints a JSON summary on stdout: `events` read
+ * progress bar on stderr (`rebuildProgressBar`: events/s; percentage and ETA once the total
+ * is counted), then switches atomically. A killed rebuild resumes where it stopped when
+ * run again. Prints a JSON summary on stdout: `events` read
  * (of the types the projections handle), seconds, events/s, builds resumed, new live schemas.
  * @throws Error for an unknown name, a rebuild already running, or a poison event
  */
 export async function rebuildProjections(name: string | undefined, options: { all?: boolean; batchSize?: number; progress?: boolean }): Promise<void> {
   const selected = selectProjections(name, options.all ?? false);
   await withRuntime(async (runtime) => {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: process.stderr,
-        format: `rebuild ${selected.map((p) => p.name).join(',')} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}`,
-        etaBuffer: 20,
-        fps: 5,
-        noTTYOutput: options.progress ?? false,
-        notTTYSchedule: 2000,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    const started = performance.now();
-    let barStarted = false;
+    const bar = rebuildProgressBar(`rebuild ${selected.map((p) => p.name).join(',')}`, { stream: process.stderr, noTTYOutput: options.progress ?? false });
     const result = await rebuild(runtime.database.db, runtime.store, selected, {
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       onPhase: (line) => {
-        if (barStarted) bar.stop();
-        barStarted = false;
+        bar.stop();
         console.error(line);
       },
-      onProgress: ({ done, total }) => {
-        const rate = Math.round(done / Math.max(0.001, (performance.now() - started) / 1000));
-        if (!barStarted) {
-          bar.start(Math.max(total, 1), done, { rate });
-          barStarted = true;
-        } else {
-          bar.setTotal(Math.max(total, 1));
-          bar.update(done, { rate });
-        }
-      },
+      onProgress: (progress) => bar.update(progress),
     });
-    if (barStarted) bar.stop();
+    bar.stop();
     console.log(
       JSON.stringify({
         projections: result.projections,
@@ -86,6 +65,53 @@ export async function rebuildProjections(name: string | undefined, options: { al
       }),
     );
   });
+}
+
+/** The progress bar `rebuildProjections` draws; `update` starts it again after a `stop`. */
+export interface RebuildProgressBar {
+  update(progress: RebuildProgress): void;
+  stop(): void;
+}
+
+/**
+ * A rebuild's progress bar on `stream` (`cli-progress`; with `noTTYOutput`, a line every 2 s
+ * when the stream is not a terminal): events read and events/s since the bar was made, and
+ * the bar, percentage and ETA once the rebuild knows how many events there are to read.
+ * Until then (`totalKnown` false) it shows `label | N events | R events/s | counting the
+ * total…`: never a percentage of a total still being counted.
+ */
+export function rebuildProgressBar(label: string, options: { stream: NodeJS.WritableStream; noTTYOutput: boolean }): RebuildProgressBar {
+  const known = `${label} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}`;
+  const counting = `${label} | {value} events | {rate} events/s | counting the total…`;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: options.stream,
+      format: (opts, params, payload: { totalKnown?: boolean }) => cliProgress.Format.Formatter({ ...opts, format: payload.totalKnown ? known : counting }, params, payload),
+      etaBuffer: 20,
+      fps: 5,
+      noTTYOutput: options.noTTYOutput,
+      notTTYSchedule: 2000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = performance.now();
+  let drawn = false;
+  return {
+    update({ done, total, totalKnown }) {
+      const payload = { rate: Math.round(done / Math.max(0.001, (performance.now() - started) / 1000)), totalKnown };
+      if (!drawn) {
+        bar.start(Math.max(total, 1), done, payload);
+        drawn = true;
+      } else {
+        bar.setTotal(Math.max(total, 1));
+        bar.update(done, payload);
+      }
+    },
+    stop() {
+      if (drawn) bar.stop();
+      drawn = false;
+    },
+  };
 }
 
 /** `projections pause NAME|--all`: its projector skips batches until `resume`. */

@@ -79,14 +79,19 @@ const COLUMN: Record<'purchasedAt' | TimelineField, string> = {
  * Item and payment rows of orders not in the orders file are ignored silently, as are customers
  * and products no order uses. Money is in BRL minor units (`OLIST_CURRENCY`).
  *
+ * With `limit`, only the first `limit` orders of the orders file are considered: the rest
+ * of the file is ignored (rows repeating the id of a considered order still reject it), so
+ * `orders`, `rejected` and `warnings` describe those orders only.
+ *
  * @param dir directory holding the Olist CSV files
+ * @param options.limit consider only the first N orders of the orders file (a positive whole number)
  * @returns the orders read, rejected rows, warnings, and the products and customers they use
  * @throws OlistImportError when a file is missing, lacks a used column, or is not valid CSV
  */
-export async function readOlist(dir: string): Promise<OlistDataset> {
+export async function readOlist(dir: string, options: { limit?: number } = {}): Promise<OlistDataset> {
   const files = await resolveOlistFiles(dir);
   const problems = new Problems();
-  const { candidates, orderIds } = await readOrders(files, problems);
+  const { candidates, orderIds } = await readOrders(files, problems, options.limit ?? Infinity);
   await readItems(files, candidates, problems);
   await readPayments(files, candidates, problems);
   const translations = await readTranslations(files, problems);
@@ -95,13 +100,16 @@ export async function readOlist(dir: string): Promise<OlistDataset> {
   return assemble(files, orderIds, candidates, products, customers, problems);
 }
 
+/** Reads the orders file: the first `limit` orders (rows), and later rows repeating one of their ids. */
 async function readOrders(
   files: OlistFiles,
   problems: Problems,
+  limit: number,
 ): Promise<{ candidates: Map<string, Candidate>; orderIds: string[] }> {
   const file = basename(files.orders);
   const candidates = new Map<string, Candidate>();
   const orderIds: string[] = [];
+  let considered = 0;
   for await (const { line, record } of readCsvRows(files.orders, REQUIRED_COLUMNS.orders)) {
     const orderId = record.order_id;
     const existing = orderId ? candidates.get(orderId) : undefined;
@@ -109,6 +117,8 @@ async function readOrders(
       problems.rejectOrder(existing, orderId, file, line, `duplicate order id ${orderId} (first on line ${existing.line}); all its rows are rejected`);
       continue;
     }
+    if (considered === limit) continue;
+    considered++;
     const parsed = orderRowSchema.safeParse(record);
     if (!orderId) {
       problems.reject(file, line, parsed.success ? 'order_id: must not be empty' : describeIssues(parsed.error));
