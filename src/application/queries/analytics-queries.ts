@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Money } from '../../domain/shared/index.js';
 import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
-import { readModelMoney } from './sales-queries.js';
+import { categoriesMatching, readModelMoney } from './sales-queries.js';
 
 /** A period of local days, inclusive at both ends (`YYYY-MM-DD`); either end may be open. */
 export interface Period {
@@ -135,7 +135,7 @@ export interface TopSeller extends SalesTotal {
 
 /**
  * Best-selling products over a period, optionally of one category (and everything under
- * it) and one currency:
+ * it; spelled `Home > Kitchen` or `Home/Kitchen`, see `categoriesMatching`) and one currency:
  * - `units`: by units sold net of cancellations (ties by GMV, then SKU); products with
  *   none left out;
  * - `gmv`: by GMV net of cancellations (ties by units, then SKU); products with no units
@@ -158,6 +158,9 @@ export async function topSellers(
   const gmv = sql`sum(gmv_minor - cancelled_gmv_minor)`;
   const netUnits = sql`sum(units - cancelled_units - returned_units)`;
   const [first, second] = options.by === 'units' ? [units, gmv] : options.by === 'gmv' ? [gmv, units] : [netUnits, gmv];
+  const categories = options.category
+    ? await categoriesMatching(db, 'analytics_product_daily', tenantId, { category: options.category, subtree: true, from: options.from, to: options.to })
+    : undefined;
   const { rows } = await sql<{ key: string; name: string; category: string; currency: string; orders: number; units: number; gmv: string; returned_units: number; net_units: number }>`
     select sku as key, (array_agg(name order by day desc))[1] as name, (array_agg(category order by day desc))[1] as category, currency,
            sum(orders - cancelled_orders)::int as orders, ${units}::int as units, ${gmv}::text as gmv, sum(returned_units)::int as returned_units,
@@ -166,7 +169,7 @@ export async function topSellers(
     where tenant_id = ${tenantId}
       ${periodFilter(options)}
       ${options.currency ? sql`and currency = ${options.currency}` : sql``}
-      ${options.category ? sql`and (category = ${options.category} or category like ${`${options.category.replace(/[\\%_]/g, '\\$&')}/%`})` : sql``}
+      ${categories ? sql`and category = any(${categories})` : sql``}
     group by sku, currency
     having ${options.by === 'net-units' ? netUnits : units} > 0
     order by ${first} desc, ${second} desc, sku

@@ -30,9 +30,9 @@ export const ordersQuery = z.strictObject({
 /** `GET /queries/orders/:orderId`. */
 export const orderIdParams = z.strictObject({ orderId: id });
 
-/** `GET /queries/sales/daily`: `from?`, `to?` (days `YYYY-MM-DD`, inclusive, from ≤ to), `category?`, `limit`, `offset`, `position?`. */
+/** `GET /queries/sales/daily`: `from?`, `to?` (days `YYYY-MM-DD`, inclusive, from ≤ to), `category?` (one category, spelled `Home > Kitchen` or `Home/Kitchen`), `limit`, `offset`, `position?`. */
 export const dailySalesQuery = z
-  .strictObject({ from: day.optional(), to: day.optional(), category: text(100).optional(), ...page, position: position.optional() })
+  .strictObject({ from: day.optional(), to: day.optional(), category: text(200).optional(), ...page, position: position.optional() })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'must not be before from', path: ['to'] });
 
 /** Querystring of routes that only take `position` (`GET /queries/catalogue/:sku`, `/orders/:orderId`, `/reports/sales`). */
