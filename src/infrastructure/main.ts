@@ -5,12 +5,14 @@
  * connects to PostgreSQL (`DATABASE_URL`, else an embedded server in `DATA_DIR`), migrates,
  * starts one projector per projection, the checkout process manager's subscriber and
  * unpaid-order expiry timer, the wallet-transfer and stock-transfer process managers'
- * subscribers (they settle every sent transfer: received, or refused and reversed), and the
- * HTTP server. SIGINT/SIGTERM stop the server (it answers the requests in flight first), then
- * the process managers, the projectors, then the database, in that order, and exit with code 0.
+ * subscribers (they settle every sent transfer: received, or refused and reversed), the
+ * hourly prune of expired idempotency keys, and the HTTP server. SIGINT/SIGTERM stop the
+ * server (it answers the requests in flight first), then the process managers and the prune,
+ * the projectors, then the database, in that order, and exit with code 0.
  */
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { startCheckoutRunner } from './checkout-runner.js';
+import { startIdempotencyKeyPruner } from './http/idempotency.js';
 import { buildServer } from './http/server.js';
 import { createLogger } from './logger.js';
 import { openRuntime } from './runtime.js';
@@ -24,6 +26,7 @@ async function main(config: Config): Promise<void> {
   const checkout = await startCheckoutRunner({ ...runtime, pool: runtime.database.pool, logger, businessTimeZone: config.businessTimeZone });
   const transfers = await startWalletTransferRunner({ ...runtime, pool: runtime.database.pool, logger });
   const stockTransfers = await startStockTransferRunner({ ...runtime, pool: runtime.database.pool, logger });
+  const idempotencyPruner = startIdempotencyKeyPruner({ db: runtime.database.db, ttlHours: config.idempotencyKeyTtlHours, logger });
   const server = await buildServer({ config, db: runtime.database.db, handler: runtime.handler, logger });
   await server.listen({ port: config.port, host: config.host });
 
@@ -36,6 +39,7 @@ async function main(config: Config): Promise<void> {
     await checkout.stop();
     await transfers.stop();
     await stockTransfers.stop();
+    await idempotencyPruner.stop();
     await runtime.close();
     logger.info('stopped');
     process.exit(0);

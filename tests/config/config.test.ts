@@ -29,6 +29,15 @@ describe('configuration', () => {
     );
   });
 
+  it('keeps idempotency keys 24 hours unless IDEMPOTENCY_KEY_TTL_HOURS says otherwise (whole hours, 1 to 10 years)', () => {
+    assert.equal(loadConfig({}).idempotencyKeyTtlHours, 24);
+    assert.equal(loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: '72' }).idempotencyKeyTtlHours, 72);
+    assert.throws(() => loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: '1.5' }), /IDEMPOTENCY_KEY_TTL_HOURS: expected a whole number of hours \(got "1\.5"\)/);
+    assert.throws(() => loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: '0' }), /IDEMPOTENCY_KEY_TTL_HOURS: expected at least 1 hour/);
+    assert.throws(() => loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: 'a day' }), /IDEMPOTENCY_KEY_TTL_HOURS: expected a whole number of hours/);
+    assert.throws(() => loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: '87601' }), /IDEMPOTENCY_KEY_TTL_HOURS: expected at most 87600 hours/);
+  });
+
   it('requires a real JWT secret in production', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET: required when NODE_ENV=production/);
     assert.throws(() => loadConfig({ JWT_SECRET: 'short' }), /JWT_SECRET: expected at least 32 characters/);

@@ -7,6 +7,7 @@
  *   projections list [--json] | rebuild NAME|--all | pause|resume|reset NAME|--all
  *   segments recompute [--tenant T] [--k K] [--seed S] [--as-of DAY] | segments show
  *   stream show STREAM_ID
+ *   idempotency prune [--older-than-hours N] [--json]
  *   token --tenant T --roles R[,R] [--subject S] [--expires SECONDS]
  *
  * Configuration comes from the environment (see config.ts). Data goes to stdout, logs and
@@ -14,10 +15,11 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
-import { ConfigError } from '../config/config.js';
+import { ConfigError, MAX_IDEMPOTENCY_KEY_TTL_HOURS } from '../config/config.js';
 import { TENANT_PATTERN } from '../http/auth.js';
 import { currencyCode, segmentationK, segmentationSeed } from '../http/query-schemas.js';
 import { day } from '../http/validation.js';
+import { pruneIdempotency } from './commands/idempotency.js';
 import { importOlist } from './commands/import-olist.js';
 import { importOnlineRetail } from './commands/import-online-retail.js';
 import { listProjections, pauseProjections, rebuildProjections, resetProjections, resumeProjections } from './commands/projections.js';
@@ -52,6 +54,13 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+/** An age in hours, 1 to `MAX_IDEMPOTENCY_KEY_TTL_HOURS`. @throws InvalidArgumentError otherwise */
+function hours(value: string): number {
+  const n = positiveInteger(value);
+  if (n > MAX_IDEMPOTENCY_KEY_TTL_HOURS) throw new InvalidArgumentError(`expected at most ${MAX_IDEMPOTENCY_KEY_TTL_HOURS} hours`);
+  return n;
+}
+
 const program = new Command('commerce-core').description('Operator commands of the commerce core').showHelpAfterError();
 
 const importCommand = program.command('import').description('replay a public data set through the command handlers');
@@ -59,7 +68,7 @@ importCommand
   .command('olist')
   .description('import the Olist orders (see data/olist-sample/SOURCE.md)')
   .requiredOption('--dir <dir>', 'folder holding the Olist CSV files')
-  .option('--limit <n>', 'import only the first N orders of the orders file', positiveInteger)
+  .option('--limit <n>', 'read only the first N orders of the orders file (imported or rejected; the report covers those only)', positiveInteger)
   .option('--tenant <tenant>', 'tenant to import into', tenantId, 'olist')
   .action((o: { dir: string; limit?: number; tenant: string }) => importOlist(o));
 importCommand
@@ -131,6 +140,15 @@ program
   .argument('<streamId>', 'e.g. order-olist:e481f51cbdc54678b7cc49136f2d6af7')
   .description('print the events of one stream with their metadata, one JSON object per line')
   .action((streamId: string) => showStream(streamId));
+
+program
+  .command('idempotency')
+  .description('idempotency keys of commands (table idempotency_keys)')
+  .command('prune')
+  .description('delete the keys first used more than N hours ago (the service already treats them as unused)')
+  .option('--older-than-hours <n>', 'age in hours (default: IDEMPOTENCY_KEY_TTL_HOURS, 24)', hours)
+  .option('--json', 'print JSON', false)
+  .action((o: { olderThanHours?: number; json: boolean }) => pruneIdempotency(o));
 
 program
   .command('token')

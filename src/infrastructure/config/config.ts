@@ -9,6 +9,15 @@ const port = z.coerce
 
 const positiveMs = z.coerce.number({ error: 'expected milliseconds' }).int().positive('expected a positive number of milliseconds');
 
+/**
+ * Default retention of idempotency keys, in hours: 24, as Stripe's API does (keys may be
+ * removed once at least 24 hours old; a key sent again after that is a new request:
+ * https://docs.stripe.com/api/idempotent_requests).
+ */
+export const DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS = 24;
+/** The longest retention of idempotency keys accepted, in hours (10 years). */
+export const MAX_IDEMPOTENCY_KEY_TTL_HOURS = 87_600;
+
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -34,6 +43,8 @@ const timeZone = z.string().refine((tz) => {
  * - `PROJECTION_BATCH_SIZE` (1000), `PROJECTION_BATCH_MS` (500): most events, and longest time, per projector transaction.
  * - `REDIS_URL`: optional; caches and shared limits fall back to in-process ones without it.
  * - `EVENTSTORE_URL`: optional `esdb://` URL; set → the event log is in EventStoreDB, else in PostgreSQL.
+ * - `IDEMPOTENCY_KEY_TTL_HOURS` (24): how long an `Idempotency-Key` is remembered after its
+ *   first use; older keys count as never used and may be pruned (see `DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS`).
  */
 const schema = z
   .object({
@@ -62,6 +73,12 @@ const schema = z
       .string()
       .regex(/^esdb(\+discover)?:\/\/[^/\s]+/, 'expected an esdb:// or esdb+discover:// URL')
       .optional(),
+    IDEMPOTENCY_KEY_TTL_HOURS: z.coerce
+      .number({ error: 'expected a whole number of hours' })
+      .int('expected a whole number of hours')
+      .min(1, 'expected at least 1 hour')
+      .max(MAX_IDEMPOTENCY_KEY_TTL_HOURS, `expected at most ${MAX_IDEMPOTENCY_KEY_TTL_HOURS} hours (10 years)`)
+      .default(DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -94,6 +111,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** `esdb://…`: the event log is in EventStoreDB; undefined → PostgreSQL. */
   readonly eventStoreUrl: string | undefined;
+  /** Hours an idempotency key is remembered after its first use (then treated as unused, and prunable). */
+  readonly idempotencyKeyTtlHours: number;
 }
 
 /** Thrown by `loadConfig` with one line per bad variable: `NAME: reason (got "value")`. */
@@ -139,5 +158,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     projectionBatchMs: e.PROJECTION_BATCH_MS,
     redisUrl: e.REDIS_URL,
     eventStoreUrl: e.EVENTSTORE_URL,
+    idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
   };
 }

@@ -117,7 +117,7 @@ function post<S extends z.ZodType>(instance: FastifyInstance, deps: HttpDependen
     const context = commandContext(request, principal, deps.config.businessTimeZone, deps.now());
     const input = parseInput(route.body, request.body);
     const key = keyHeader(request, 'idempotency-key');
-    if (key !== undefined) await claimIdempotencyKey(deps.db, principal.tenantId, key, requestFingerprint(route.path, principal.subject, input));
+    if (key !== undefined) await claimIdempotencyKey(deps.db, principal.tenantId, key, requestFingerprint(route.path, principal.subject, input), deps.config.idempotencyKeyTtlHours);
     const response = await route.run({ deps, principal, context, input });
     return reply.code(route.status?.(response) ?? 200).send(response);
   });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type QueryExecutorProvider } from 'kysely';
+import type { Logger } from 'pino';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS } from '../config/config.js';
 import { HttpProblem, problem } from './problems.js';
 
 /**
@@ -18,14 +20,28 @@ export function requestFingerprint(route: string, subject: string, input: unknow
  * retry) passes, and the command handler answers it with the first result (the key is the
  * command id); a use with another fingerprint is refused, as the IETF draft "The
  * Idempotency-Key HTTP Header Field" (draft-ietf-httpapi-idempotency-key-header, section
- * 2.7) has it: the same key with a different request payload gets 422. One statement,
- * safe under concurrent first uses (the primary key decides which fingerprint is kept).
- * @throws HttpProblem 422 `idempotency-key-reused` when the key was first used for another request
+ * 2.7) has it: the same key with a different request payload gets 422. A key first used
+ * more than `ttlHours` ago has expired: it counts as never used, and this use records it
+ * afresh for its own request (whether or not `pruneIdempotencyKeys` removed it yet). One
+ * statement, safe under concurrent first uses (the primary key decides which fingerprint
+ * is kept).
+ * @param ttlHours how long a key is remembered (`IDEMPOTENCY_KEY_TTL_HOURS`, default 24)
+ * @throws HttpProblem 422 `idempotency-key-reused` when the key was first used, less than
+ *   `ttlHours` ago, for another request
  */
-export async function claimIdempotencyKey(db: QueryExecutorProvider, tenantId: string, key: string, fingerprint: string): Promise<void> {
+export async function claimIdempotencyKey(
+  db: QueryExecutorProvider,
+  tenantId: string,
+  key: string,
+  fingerprint: string,
+  ttlHours: number = DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS,
+): Promise<void> {
+  const expired = sql`idempotency_keys.first_seen_at < now() - make_interval(hours => ${ttlHours})`;
   const { rows } = await sql<{ request_fingerprint: string }>`
     insert into idempotency_keys (tenant_id, idempotency_key, request_fingerprint) values (${tenantId}, ${key}, ${fingerprint})
-    on conflict (tenant_id, idempotency_key) do update set request_fingerprint = idempotency_keys.request_fingerprint
+    on conflict (tenant_id, idempotency_key) do update set
+      request_fingerprint = case when ${expired} then excluded.request_fingerprint else idempotency_keys.request_fingerprint end,
+      first_seen_at = case when ${expired} then excluded.first_seen_at else idempotency_keys.first_seen_at end
     returning request_fingerprint`.execute(db);
   if (rows[0]!.request_fingerprint !== fingerprint) {
     throw new HttpProblem(
@@ -34,4 +50,57 @@ export async function claimIdempotencyKey(db: QueryExecutorProvider, tenantId: s
       }),
     );
   }
+}
+
+/** What `pruneIdempotencyKeys` removed: `pruned` keys (all tenants) first used before `before`. */
+export interface IdempotencyKeysPruned {
+  readonly pruned: number;
+  /** The cut-off, the database's `now()` less the hours given. */
+  readonly before: Date;
+}
+
+/**
+ * Deletes the idempotency keys (every tenant's) first used more than `olderThanHours` ago.
+ * Those are already treated as unused by `claimIdempotencyKey` when `olderThanHours` is the
+ * TTL it is given; pruning keeps `idempotency_keys` to about a TTL's worth of keys.
+ * Pruning younger keys (fewer hours than the TTL) ends their retry protection early.
+ * @param olderThanHours a positive whole number of hours
+ */
+export async function pruneIdempotencyKeys(db: QueryExecutorProvider, olderThanHours: number): Promise<IdempotencyKeysPruned> {
+  const { rows } = await sql<{ pruned: number; before: Date }>`
+    with cutoff as (select now() - make_interval(hours => ${olderThanHours}) as before),
+         gone as (delete from idempotency_keys where first_seen_at < (select before from cutoff) returning 1)
+    select (select count(*) from gone)::int as pruned, (select before from cutoff) as before`.execute(db);
+  return rows[0]!;
+}
+
+/** A running periodic prune; `stop()` ends it (waiting for a prune in progress). */
+export interface IdempotencyKeyPruner {
+  stop(): Promise<void>;
+}
+
+/**
+ * Prunes the keys older than `ttlHours` now and then every `everyMs` (default one hour),
+ * logging what it removed (info) or why it failed (error; the next run tries again). The
+ * timer does not keep the process alive.
+ */
+export function startIdempotencyKeyPruner(deps: { db: QueryExecutorProvider; ttlHours: number; logger: Logger; everyMs?: number }): IdempotencyKeyPruner {
+  let running: Promise<void> = Promise.resolve();
+  const prune = () => {
+    running = pruneIdempotencyKeys(deps.db, deps.ttlHours).then(
+      ({ pruned, before }) => {
+        if (pruned > 0) deps.logger.info({ pruned, before }, 'idempotency keys pruned');
+      },
+      (error: unknown) => deps.logger.error({ err: error }, 'pruning idempotency keys failed'),
+    );
+  };
+  prune();
+  const timer = setInterval(prune, deps.everyMs ?? 3_600_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
