@@ -170,8 +170,8 @@ describe('HTTP auth', () => {
   it('answers 404 not-found problems for unknown routes and wrong methods', async () => {
     for (const [method, url] of [
       ['GET', '/nope'],
-      ['GET', '/commands/products/register'],
-      ['POST', '/queries/catalogue'],
+      ['GET', '/commands/products/delete'],
+      ['POST', '/queries/nope'],
       ['POST', '/commands/products/delete'],
     ] as const) {
       const response = await h.server.inject({ method, url, headers: { authorization: `Bearer ${admin}` } });

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WrongExpectedRevisionError } from '../../application/ports/event-store.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { HttpProblem, notFound, problem, sendProblem, type Problem } from './problems.js';
+import { MAX_JSON_DEPTH } from './validation.js';
 
 /** A problem and the headers to send with it. */
 export interface ProblemAnswer {
@@ -12,7 +13,12 @@ export interface ProblemAnswer {
 
 /** Fastify's own request errors (content type parsing, limits) by code. */
 const FASTIFY_ERRORS: Readonly<Record<string, { code: string; status: number; title: string; detail: string }>> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: 'the body is not valid JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'malformed-json',
+    status: 400,
+    title: 'Malformed JSON',
+    detail: `the body is not valid JSON, or nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`,
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: 'the body is empty; a JSON object is expected' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'unsupported-media-type',
@@ -41,7 +47,8 @@ function fastifyCode(error: unknown): { code: string | undefined; statusCode: nu
  * - `HttpProblem` → itself;
  * - `DomainError` → 409 (`conflict`) or 422 (`unprocessable`), type = its code, its `details`;
  * - `WrongExpectedRevisionError` (retries exhausted) → 409 `concurrency-conflict`;
- * - Fastify's body errors → 400 `malformed-json`, 413 `payload-too-large`,
+ * - Fastify's body errors → 400 `malformed-json` (also a body nested deeper than
+ *   `MAX_JSON_DEPTH`, refused by the body parser), 413 `payload-too-large`,
  *   415 `unsupported-media-type`; other Fastify 4xx → that status, `bad-request`;
  * - anything else → 500 `internal-error`, with nothing of the error in the answer.
  */
@@ -80,8 +87,19 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   return sendProblem(reply, answer.problem, answer.headers);
 }
 
-/** Not-found handler: 404 `not-found` problem for every unknown route or method. */
+/**
+ * Not-found handler. A path routed for other methods than the request's is answered 405
+ * `method-not-allowed` with an `Allow` header listing those methods (RFC 9110 §15.5.6; a
+ * `GET` route also answers `HEAD`); any other path 404 `not-found`.
+ */
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const answer = notFound(`no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+  const path = request.url.split('?')[0] ?? '';
+  const { server } = request;
+  const allowed = server.supportedMethods.filter((method) => (server.findRoute({ method, url: request.url }) as unknown) !== null);
+  if (allowed.length > 0) {
+    const detail = `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`;
+    return sendProblem(reply, problem('method-not-allowed', 405, 'Method not allowed', detail), { allow: allowed.join(', ') });
+  }
+  const answer = notFound(`no route ${request.method} ${path}`);
   return sendProblem(reply, answer.problem, answer.headers);
 }

@@ -3,7 +3,7 @@ import { TOP_SELLER_RANKINGS } from '../../application/queries/analytics-queries
 import { CATALOGUE_SORTS } from '../../application/queries/catalogue-queries.js';
 import { SEGMENT_NAMES } from '../../application/queries/segmentation.js';
 import { PAYMENT_OUTCOMES } from '../../projections/index.js';
-import { day, id, position, queryInt, text } from './validation.js';
+import { currency, day, id, position, queryInt, text } from './validation.js';
 
 /**
  * Querystrings and path parameters of the query routes. Strict: an unknown parameter is
@@ -43,8 +43,8 @@ const minor = z
   .regex(/^\d{1,15}$/, { error: 'must be a whole number of minor units' })
   .transform(Number);
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
-/** An ISO 4217 currency code as given (three capital letters). */
-export const currencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be three capital letters (ISO 4217)' });
+/** An ISO 4217 currency code in use (`currency` of validation.ts). */
+export const currencyCode = currency;
 const period = { from: day.optional(), to: day.optional() };
 const fromNotAfterTo = (q: { from?: string | undefined; to?: string | undefined }) => q.from === undefined || q.to === undefined || q.from <= q.to;
 const periodRefine = { error: 'must not be before from', path: ['to'] };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isDay } from '../../domain/shared/time.js';
-import { validationFailed, type FieldError } from './problems.js';
+import { HttpProblem, problem, validationFailed, type FieldError } from './problems.js';
 
 /**
  * An aggregate or resource id: 1–128 characters, letters, digits, `.`, `_`, `-`, starting
@@ -13,16 +13,33 @@ export const id = z
   .string()
   .regex(ID_PATTERN, { error: 'must be 1–128 letters, digits, ".", "_" or "-", starting with a letter or digit' });
 
-/** Free text of 1–`max` characters without control characters (names, references, reasons). */
+/**
+ * Free text of 1–`max` UTF-16 code units without control characters (names, references,
+ * reasons), well-formed: a lone surrogate (`"\ud800"`, which JSON may carry but PostgreSQL's
+ * `jsonb` refuses) is refused, a surrogate pair (an emoji) is not.
+ */
 export const text = (max: number) =>
   z
     .string()
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
-    .regex(/^[^\p{Cc}]*$/u, { error: 'must not contain control characters' });
+    .regex(/^[^\p{Cc}]*$/u, { error: 'must not contain control characters' })
+    .regex(/^\P{Cs}*$/u, { error: 'must not contain a lone UTF-16 surrogate' });
 
-/** An ISO 4217-shaped currency code: three capital letters. */
-export const currency = z.string().regex(/^[A-Z]{3}$/, { error: 'must be three capital letters (ISO 4217)' });
+/**
+ * The ISO 4217 codes of currencies in use, as the ICU bundled with Node.js lists them
+ * (`Intl.supportedValuesOf('currency')`, from CLDR: 162 codes with ICU 78.2; not `XYZ`, the
+ * test codes `XTS`/`XXX`, metals `XAU`, fund codes `BOV`, nor long withdrawn `DEM`; CLDR
+ * may still list a code for a while after its withdrawal, e.g. `HRK`). A Node.js upgrade
+ * brings ICU's later changes to the list.
+ */
+const ISO_4217_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 currency code in use, e.g. `TRY`, `BRL` (three capital letters in `ISO_4217_CODES`). */
+export const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { error: 'must be three capital letters (ISO 4217)', abort: true })
+  .refine((code) => ISO_4217_CODES.has(code), { error: 'must be an ISO 4217 currency code in use' });
 
 /** Money: a safe integer of minor units and a currency (signs and ranges are the domain's rules). */
 export const money = z.strictObject({
@@ -56,8 +73,17 @@ export const queryInt = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
 
-/** A `commit/prepare` position as commands return it. */
-export const position = z.string().regex(/^\d{1,20}\/\d{1,20}$/, { error: 'must be a position <commit>/<prepare>' });
+/** Largest part of a position: projection and process-manager checkpoints keep each part in a PostgreSQL `bigint`. */
+const MAX_POSITION_PART = 2n ** 63n - 1n;
+
+/**
+ * A `commit/prepare` position as commands return it: two decimal integers, each at most
+ * 2^63 − 1 (a larger one could never be reached: a query would wait for it in vain).
+ */
+export const position = z
+  .string()
+  .regex(/^\d{1,20}\/\d{1,20}$/, { error: 'must be a position <commit>/<prepare>', abort: true })
+  .refine((p) => p.split('/').every((part) => BigInt(part) <= MAX_POSITION_PART), { error: `each part must be at most ${MAX_POSITION_PART}` });
 
 /** 1–128 visible ASCII characters (`Idempotency-Key`, `X-Request-Id`). */
 export const VISIBLE_ASCII_KEY = /^[\x21-\x7E]{1,128}$/;
@@ -94,25 +120,55 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 /**
+ * Deepest nesting of arrays and objects a JSON body may have (the top-level object is level
+ * 1). No command body needs more than about 5; deeper bodies are refused by the JSON body
+ * parser (400 `malformed-json`) before anything else reads them.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** A node of parsed JSON on the walk of `prototypePoisoningKeys`, with how it was reached. */
+interface JsonNode {
+  readonly value: unknown;
+  readonly depth: number;
+  readonly parent: JsonNode | undefined;
+  readonly key: string;
+}
+
+/** The dotted path of a node (`payments.0.amount`), built from its parents. */
+function pathOf(node: JsonNode): string {
+  const keys: string[] = [];
+  for (let n: JsonNode | undefined = node; n?.parent; n = n.parent) keys.push(n.key);
+  return keys.reverse().join('.');
+}
+
+/**
  * Paths (dotted, as `fieldErrors` names them) of the keys in parsed JSON that could poison
  * prototypes: every `__proto__` key, and every `constructor` whose value is an object with a
  * `prototype` key (what secure-json-parse refuses). No schema has such a field, so each is
- * answered as an unknown field. Walks iteratively, shallowest first (no recursion limit).
+ * answered as an unknown field. Walks iteratively, shallowest first, in time linear in the
+ * number of nodes (a path is built only for a key found).
  * @returns the paths, or [] when there is none
+ * @throws HttpProblem 400 `malformed-json` when arrays and objects nest deeper than
+ *   `MAX_JSON_DEPTH`
  */
 export function prototypePoisoningKeys(value: unknown): string[] {
   const found: string[] = [];
-  const queue: { node: unknown; path: readonly PropertyKey[] }[] = [{ node: value, path: [] }];
+  const queue: JsonNode[] = [{ value, depth: 1, parent: undefined, key: '' }];
   for (let i = 0; i < queue.length; i++) {
-    const { node, path } = queue[i]!;
-    if (typeof node !== 'object' || node === null) continue;
-    for (const key of Object.keys(node)) {
-      const child: unknown = (node as Record<string, unknown>)[key];
-      const childPath = [...path, Array.isArray(node) ? Number(key) : key];
-      const poisoned = key === '__proto__' || (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'));
-      if (poisoned) found.push(dotted(childPath));
-      else queue.push({ node: child, path: childPath });
+    const node = queue[i]!;
+    if (typeof node.value !== 'object' || node.value === null) continue;
+    if (node.depth > MAX_JSON_DEPTH) throw jsonTooDeep();
+    for (const key of Object.keys(node.value)) {
+      const child: JsonNode = { value: (node.value as Record<string, unknown>)[key], depth: node.depth + 1, parent: node, key };
+      const poisoned = key === '__proto__' || (key === 'constructor' && typeof child.value === 'object' && child.value !== null && Object.hasOwn(child.value, 'prototype'));
+      if (poisoned) found.push(pathOf(child));
+      else queue.push(child);
     }
   }
   return found;
+}
+
+/** 400 `malformed-json`: a body nested deeper than `MAX_JSON_DEPTH`. */
+function jsonTooDeep(): HttpProblem {
+  return new HttpProblem(problem('malformed-json', 400, 'Malformed JSON', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`));
 }
