@@ -377,9 +377,13 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
         returns.add([tenant, day, memo.currency, 'cancellation'], [1, memo.gmv]);
       }
     } else if (RETURNS.has(e.type)) {
-      const amount = moneyOf(d, 'amount');
-      returns.add([tenant, day, amount.currency, e.type === 'OrderItemsReturned' ? 'return' : 'refund'], [1, amount.minor]);
-      if (e.type === 'OrderItemsReturned') {
+      if (e.type === 'OrderRefunded') {
+        // Its wallet part is the wallet's `WalletRefunded` (`wallet-refund`): only the external part is a `refund`.
+        const external = moneyOf(d, 'toExternal');
+        if (external.minor > 0) returns.add([tenant, day, external.currency, 'refund'], [1, external.minor]);
+      } else {
+        const amount = moneyOf(d, 'amount');
+        returns.add([tenant, day, amount.currency, 'return'], [1, amount.minor]);
         const orderId = str(d, 'orderId');
         const memo = orders.get(tenant + K + orderId);
         if (!memo) throw new Error(`OrderItemsReturned for unknown order ${orderId}`);
@@ -644,9 +648,17 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  *   per product and day of the return the units returned (`returned_units`) and the amount
  *   due back for them (`returned_amount_minor`: the paid price — line total less its discount
  *   share, plus tax — as `OrderItemsReturned` gives it per item, so not a GMV figure);
- * - `analytics_returns_daily`: per day and kind: `cancellation` (orders cancelled that day,
- *   their GMV), `return` (items returned, their amount), `refund` (orders refunded),
- *   `wallet-refund` (money given back to wallets);
+ * - `analytics_returns_daily`: count and amount per day of the event and kind. Two kinds
+ *   are what happened to orders, with the value concerned: `cancellation` (orders cancelled,
+ *   their GMV, paid or not) and `return` (returns of items, the paid price due back for
+ *   them). Two are money given back, each amount in exactly one of them, so `refund` +
+ *   `wallet-refund` is all the money given back: `refund` (the external part, `toExternal`,
+ *   of each `OrderRefunded` that has one: back to the card, bank transfer or boleto — a
+ *   cancellation's, a return's, an admin's, a late capture's) and `wallet-refund` (each
+ *   `WalletRefunded`: back to a wallet — the wallet part of a return or an admin's refund, a
+ *   cancelled or failed checkout's wallet payment). What a cancellation or a return gave
+ *   back is in the money kinds, its value in `cancellation` / `return`: add the money kinds
+ *   only;
  * - `analytics_payments_daily`: external payments per day, currency, method (`card`,
  *   `bank-transfer`, `boleto`) and outcome (`PAYMENT_OUTCOMES`: `captured`, `declined`):
  *   count and amount. A payment is captured on the day of the first event recording it
@@ -682,7 +694,7 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  */
 export const analyticsProjection: Projection = {
   name: 'analytics',
-  version: 5,
+  version: 6,
   description: 'hourly/daily GMV, products (with returns), categories, cancellations and refunds, payment outcomes, coupons, wallet flows and freezes, stock alerts, baskets',
   eventTypes: new Set<string>([...ORDER, ...RETURNS, ...PAYMENTS, ...COUPONS, ...WALLET, ...FREEZES, ...STOCK, ...BASKET]),
   tables: [

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
-import { int, list, localDay, MalformedEventError, moneyOf, str, type Projection } from './projection.js';
+import { int, list, localDay, MalformedEventError, moneyOf, optStr, str, type Projection } from './projection.js';
 import { addExact, addToCounters, columns, insertRows, selectByKeys, updateRows, type Executor } from './sql.js';
 
 /** One (day, category) bucket's change: GMV in minor units, orders touching it, items. */
@@ -78,17 +78,22 @@ interface NewOrder {
  * Changes to an order placed in an earlier batch: the fields of `NewOrder` its later events
  * move; its paid amount becomes `paidSet` (the amount of a confirmation in this batch; null:
  * the stored amount) + `paidMinor` (captures in this batch after that confirmation, if any).
+ * `walletRefundIfConfirmed`: wallet refunds of the batch (minor units) that count in
+ * `refunded_minor` only if the stored order was confirmed (see `salesProjection`).
  */
 type OrderUpdate = Pick<
   NewOrder,
   'tenant' | 'orderId' | 'status' | 'confirmedAt' | 'shippedAt' | 'deliveredAt' | 'cancelledAt' | 'cancelReason' | 'processingAt' | 'returnedUnits' | 'refundedMinor' | 'paidMinor'
-> & { paidSet: number | null };
+> & { paidSet: number | null; walletRefundIfConfirmed: number };
 
 const K = '\u0000';
 /** Order events that move an order's status (others of the order stream do not touch these tables). */
 const STATUS_EVENTS = new Set(['OrderPaymentConfirmed', 'OrderProcessingStarted', 'OrderShipped', 'OrderDelivered', 'OrderCancelled', 'OrderItemsReturned', 'OrderRefunded']);
-/** Order events that move an order's rows: the status events, and the capture of its external payment (paid). */
-const ORDER_EVENTS = new Set([...STATUS_EVENTS, 'OrderPaymentCaptured']);
+/**
+ * Events that move an order's rows: the status events, the capture of its external payment
+ * (paid), and a wallet's refund for the order (refunded, when no `OrderRefunded` counted it).
+ */
+const ORDER_EVENTS = new Set([...STATUS_EVENTS, 'OrderPaymentCaptured', 'WalletRefunded']);
 
 /** `data[key]`'s minor units, or 0 when the event has no such field (placed before it existed). @throws MalformedEventError */
 function optMinor(data: Record<string, unknown>, key: string): number {
@@ -152,6 +157,25 @@ function warehouseOf(line: Line): string | null {
   return line.allocations.length === 1 ? line.allocations[0]!.warehouseId : null;
 }
 
+/**
+ * The refunds (tenant, order and refund id joined by `K`) whose wallet part an `OrderRefunded`
+ * of an earlier batch counted already (`to_wallet_minor` > 0), among those the batch's
+ * `WalletRefunded` events name: the wallet's record of that same money, not counted again.
+ */
+async function walletPartsCounted(db: Executor, events: readonly RecordedEvent[]): Promise<Set<string>> {
+  const keys = new Map<string, [string, string, string]>();
+  for (const e of events) {
+    const refundId = e.type === 'WalletRefunded' ? optStr(e.data, 'refundId') : undefined;
+    if (refundId === undefined) continue;
+    const key: [string, string, string] = [e.metadata.tenantId, str(e.data, 'orderId'), refundId];
+    keys.set(key.join(K), key);
+  }
+  const found = await selectByKeys<{ tenant_id: string; order_id: string; refund_id: string; to_wallet_minor: string }>(
+    db, 'order_refunds', columns(['tenant_id', 'text'], ['order_id', 'text'], ['refund_id', 'text']), [...keys.values()], 't.tenant_id, t.order_id, t.refund_id, t.to_wallet_minor',
+  );
+  return new Set(found.filter((r) => Number(r.to_wallet_minor) > 0).map((r) => [r.tenant_id, r.order_id, r.refund_id].join(K)));
+}
+
 async function setup(db: Executor): Promise<void> {
   await sql`
     create table orders (
@@ -209,6 +233,17 @@ async function setup(db: Executor): Promise<void> {
       primary key (tenant_id, order_id, line_no, seq)
     )`.execute(db);
   await sql`
+    create table order_refunds (
+      tenant_id       text    not null,
+      order_id        text    not null,
+      refund_id       text    not null,
+      amount_minor    bigint  not null,
+      to_wallet_minor bigint  not null,
+      currency        char(3) not null,
+      refunded_at     timestamptz not null,
+      primary key (tenant_id, order_id, refund_id)
+    )`.execute(db);
+  await sql`
     create table daily_sales_by_category (
       tenant_id text    not null,
       day       date    not null,
@@ -226,6 +261,8 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
   const updates = new Map<string, OrderUpdate>();
   const daily = new Map<string, [string, string, string, string, number | bigint, number, number]>();
   const cancelledEarlier: [string, string][] = [];
+  const refunds: unknown[][] = [];
+  const walletPartCounted = await walletPartsCounted(db, events);
 
   const addDaily = (tenant: string, day: string, currency: string, lines: readonly Line[], sign: 1 | -1) => {
     for (const d of salesByCategory(lines)) {
@@ -280,7 +317,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
       updates.get(key) ??
       (updates.set(key, {
         tenant, orderId, status: '', confirmedAt: null, shippedAt: null, deliveredAt: null, cancelledAt: null, cancelReason: null, processingAt: null,
-        returnedUnits: 0, refundedMinor: 0, paidMinor: 0, paidSet: null,
+        returnedUnits: 0, refundedMinor: 0, paidMinor: 0, paidSet: null, walletRefundIfConfirmed: 0,
       }).get(key) as OrderUpdate);
     switch (e.type) {
       case 'OrderPaymentConfirmed': {
@@ -308,9 +345,23 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
         if (d.fullyReturned === true) target.status = 'returned';
         target.returnedUnits += list(d, 'items').reduce((n, i) => n + int(i, 'quantity'), 0);
         break;
-      case 'OrderRefunded':
-        target.refundedMinor += moneyOf(d, 'amount').minor;
+      case 'OrderRefunded': {
+        const amount = moneyOf(d, 'amount');
+        const refundId = str(d, 'refundId');
+        const toWallet = optMinor(d, 'toWallet');
+        target.refundedMinor += amount.minor;
+        refunds.push([tenant, orderId, refundId, amount.minor, toWallet, amount.currency, at]);
+        if (toWallet > 0) walletPartCounted.add(key + K + refundId);
         break;
+      }
+      case 'WalletRefunded': {
+        const refundId = optStr(d, 'refundId');
+        if (refundId !== undefined && walletPartCounted.has(key + K + refundId)) break; // the wallet part of an OrderRefunded: counted with it
+        const amount = moneyOf(d, 'amount').minor;
+        if (target.confirmedAt !== null) target.refundedMinor += amount;
+        else if ('paidSet' in target) target.walletRefundIfConfirmed += amount;
+        break;
+      }
       case 'OrderShipped':
         target.status = 'shipped';
         target.shippedAt = at;
@@ -388,19 +439,27 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
     columns(['tenant_id', 'text'], ['order_id', 'text'], ['line_no', 'int4'], ['seq', 'int4'], ['warehouse_id', 'text'], ['quantity', 'int4']),
     newOrders.flatMap((o) => o.lines.flatMap((l, i) => l.allocations.map((a, j) => [o.tenant, o.orderId, i + 1, j + 1, a.warehouseId, a.quantity]))),
   );
+  await insertRows(
+    db,
+    'order_refunds',
+    columns(['tenant_id', 'text'], ['order_id', 'text'], ['refund_id', 'text'], ['amount_minor', 'int8'], ['to_wallet_minor', 'int8'], ['currency', 'text'], ['refunded_at', 'timestamptz']),
+    refunds,
+  );
   await updateRows(
     db,
     'orders',
     columns(['tenant_id', 'text'], ['order_id', 'text']),
     columns(
       ['status', 'text'], ['confirmed_at', 'timestamptz'], ['shipped_at', 'timestamptz'], ['delivered_at', 'timestamptz'], ['cancelled_at', 'timestamptz'], ['cancel_reason', 'text'],
-      ['processing_at', 'timestamptz'], ['returned_units', 'int4'], ['refunded_minor', 'int8'], ['paid_set', 'int8'], ['paid_minor', 'int8'],
+      ['processing_at', 'timestamptz'], ['returned_units', 'int4'], ['refunded_minor', 'int8'], ['wallet_refund_if_confirmed', 'int8'], ['paid_set', 'int8'], ['paid_minor', 'int8'],
     ),
     [...updates.values()].map((u) => [
-      u.tenant, u.orderId, u.status, u.confirmedAt, u.shippedAt, u.deliveredAt, u.cancelledAt, u.cancelReason, u.processingAt, u.returnedUnits, u.refundedMinor, u.paidSet, u.paidMinor,
+      u.tenant, u.orderId, u.status, u.confirmedAt, u.shippedAt, u.deliveredAt, u.cancelledAt, u.cancelReason, u.processingAt, u.returnedUnits, u.refundedMinor, u.walletRefundIfConfirmed,
+      u.paidSet, u.paidMinor,
     ]),
     `status = coalesce(nullif(u.status, ''), t.status), processing_at = coalesce(u.processing_at, t.processing_at),
-     returned_units = t.returned_units + u.returned_units, refunded_minor = t.refunded_minor + u.refunded_minor,
+     returned_units = t.returned_units + u.returned_units,
+     refunded_minor = t.refunded_minor + u.refunded_minor + case when t.confirmed_at is not null then u.wallet_refund_if_confirmed else 0 end,
      paid_minor = coalesce(u.paid_set, t.paid_minor) + u.paid_minor,
      confirmed_at = coalesce(u.confirmed_at, t.confirmed_at), shipped_at = coalesce(u.shipped_at, t.shipped_at),
      delivered_at = coalesce(u.delivered_at, t.delivered_at), cancelled_at = coalesce(u.cancelled_at, t.cancelled_at),
@@ -418,7 +477,8 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
 /**
  * The sales read models: `orders` (status — pending, confirmed, processing, shipped,
  * delivered, returned (every unit), cancelled —, totals, timestamps, units returned and
- * amount refunded), `order_lines` (`warehouse_id`: the warehouse the line's units were
+ * amount refunded), `order_refunds` (each `OrderRefunded`: refund id, amount, its wallet part
+ * `to_wallet_minor`, time), `order_lines` (`warehouse_id`: the warehouse the line's units were
  * allocated to, null when they were split across several), `order_line_allocations` (per
  * line the units allocated to each warehouse, `seq` in the order of the allocations: the
  * warehouses that reserve and ship them), and
@@ -440,13 +500,23 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
  * when the plan has a `capturedReference`); a capture reported after a confirmed order was
  * cancelled adds to it. The wallet part taken at checkout counts from confirmation only: its
  * debit is recorded in the wallet, not the order, and a failed checkout gives it back there.
+ * `refunded_minor`: every amount given back out of `paid_minor`, each once, whichever stream
+ * recorded it:
+ * - each `OrderRefunded`'s `amount`, wallet part (`toWallet`) included: a return's or an
+ *   admin's refund (its wallet part is also a `WalletRefunded` with the same `refundId`,
+ *   written after it, not counted again), a cancellation's refund of the external payments
+ *   (`toWallet` 0), a late capture's;
+ * - each other `WalletRefunded` naming the order, of an order confirmed before it (its wallet
+ *   part is in `paid_minor`): a cancelled order's wallet part, given back by the checkout
+ *   process (`refundId` `checkout:<order>`) or, before checkout processes, without refund
+ *   id. A failed checkout's (never confirmed) is not: its wallet part was never in `paid_minor`.
  */
 export const salesProjection: Projection = {
   name: 'sales',
-  version: 3,
-  description: 'orders with their lines, allocations, discount, KDV, payments and status, daily sales by category',
+  version: 4,
+  description: 'orders with their lines, allocations, discount, KDV, payments, refunds and status, daily sales by category',
   eventTypes: new Set<string>(['OrderPlaced', ...ORDER_EVENTS]),
-  tables: ['orders', 'order_lines', 'order_line_allocations', 'daily_sales_by_category'],
+  tables: ['orders', 'order_refunds', 'order_lines', 'order_line_allocations', 'daily_sales_by_category'],
   // The queries' (a customer's orders, by status, newest first); apply reaches rows by primary key.
   indexes: [
     'create index if not exists orders_customer on orders (tenant_id, customer_id)',

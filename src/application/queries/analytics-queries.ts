@@ -221,7 +221,18 @@ export async function salesByProduct(db: Kysely<ReadModelSchema>, tenantId: stri
   }));
 }
 
-/** Money that went back, per day: `cancellation` (orders cancelled that day, their GMV), `wallet-refund`, and later kinds (returns, refunds). */
+/**
+ * One day's cancellations, returns or money given back, of one `kind` (day of the event):
+ * - `cancellation`: orders cancelled, `amount` their GMV (paid or not);
+ * - `return`: returns of items, `amount` the paid price due back for them;
+ * - `refund`: money given back to external payments (card, bank transfer, boleto): each
+ *   order refund's external part (`toExternal`; refunds wholly to the wallet not counted);
+ * - `wallet-refund`: money given back to wallets (each `WalletRefunded`: a return's or
+ *   refund's wallet part, a cancelled or failed checkout's wallet payment).
+ * `refund` and `wallet-refund` are disjoint: their sum is all the money given back. The money
+ * of a cancellation or a return is in them, its value in `cancellation` / `return`: adding
+ * every kind counts it twice.
+ */
 export interface ReturnsDay {
   readonly day: string;
   readonly kind: string;
@@ -229,7 +240,7 @@ export interface ReturnsDay {
   readonly amount: Money;
 }
 
-/** Cancellations and refunds per day and kind over a period. */
+/** Cancellations, returns and money given back per day and kind (`ReturnsDay`) over a period. */
 export async function cancellationsAndRefunds(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { kind?: string | undefined }): Promise<ReturnsDay[]> {
   let query = inPeriod(db.selectFrom('analytics_returns_daily').selectAll().where('tenant_id', '=', tenantId), options);
   if (options.kind) query = query.where('kind', '=', options.kind);

@@ -67,7 +67,12 @@ export interface OrderView {
    * gives it back there, not through `refunded`).
    */
   readonly paid: Money;
-  /** Refunded so far (`OrderRefunded`: returns, refunds, captured payments of a cancelled order). */
+  /**
+   * Given back so far out of `paid`, each amount once, wallet part included: every order
+   * refund (`OrderRefunded`: a return's or an admin's, with its wallet part; a cancelled
+   * order's captured external payments) and every other wallet refund of the order once it
+   * was confirmed (a cancelled order's wallet part, which its checkout process gives back).
+   */
   readonly refunded: Money;
 }
 
