@@ -118,6 +118,23 @@ describe('stock transfers', { timeout: 120_000 }, () => {
     assert.deepEqual(await onHand('t-crash', ['A', 'B']), { A: 6, B: 4 });
   });
 
+  it('given T1 (with the low-stock alert it caused at A) then T4 moved units from A to B, when T1 is sent again under another command id, then it answers as T1 did: B’s revision and the position of T1’s in half, T1’s events; nothing appended', async () => {
+    await seed('t-again', ['A']);
+    await commerce.setStockThreshold(f.handler, ctx('t-again'), { sku: 'S1', warehouseId: 'A', lowStock: 8 });
+    const first = await commerce.transferStock(f.handler, ctx('t-again'), transfer('A', 'B', 3, 'T1'));
+    await commerce.transferStock(f.handler, ctx('t-again'), transfer('A', 'B', 1, 'T4'));
+    // Counted per stream: a `$all` count may lag behind an append that just committed (watermark).
+    const written = async () => [...(await types('t-again', 'A')), ...(await types('t-again', 'B'))].length;
+    const before = await written();
+    const again = await commerce.transferStock(f.handler, ctx('t-again'), transfer('A', 'B', 3, 'T1'));
+    assert.equal(await written(), before, 'nothing appended');
+    const answer = (r: commerce.TransferStockResult) => ({ streamId: r.streamId, revision: r.revision, position: r.position, status: r.status, events: r.events.map((e) => e.type) });
+    assert.deepEqual(answer(again), answer(first));
+    assert.deepEqual(answer(again).events, ['StockTransferredOut', 'LowStock', 'StockTransferredIn']);
+    const received = (await f.store.readStream(commerce.stockStream('t-again', 'S1', 'B'))).find((e) => e.type === 'StockTransferredIn' && e.data.transferId === 'T1')!;
+    assert.deepEqual([again.revision, again.position], [received.revision, received.position]);
+  });
+
   it('given the in half fails twice with a lost connection, when transferred (3 retries), then it completes in the same request', async () => {
     await seed('t-flaky', ['A']);
     let failures = 0;

@@ -81,6 +81,46 @@ describe('wallet transfers', { timeout: 120_000 }, () => {
     });
   });
 
+  describe('the same transfer sent again answers as the first time (its own events, never later ones)', () => {
+    /** Where transfer `transferId` is in the log: its WalletTransferSent's revision on a, its WalletTransferReceived's position on b. */
+    const logged = async (tenantId: string, transferId: string) => {
+      const of = async (customerId: string, type: string) =>
+        (await f.store.readStream(commerce.walletStream(tenantId, customerId))).find((e) => e.type === type && e.data.transferId === transferId)!;
+      return { revision: (await of('a', 'WalletTransferSent')).revision, position: (await of('b', 'WalletTransferReceived')).position };
+    };
+    const answer = (r: commerce.TransferResult) => ({ streamId: r.streamId, revision: r.revision, position: r.position, status: r.status });
+
+    it('given T1 then T4 from a to b, when T1 is sent again under another command id, then it answers T1’s revision and position (not T4’s), appending nothing', async () => {
+      await twoWallets('again');
+      const t = (transferId: string) => ({ fromCustomerId: 'a', toCustomerId: 'b', transferId, amount: TRY(100) });
+      // Counted per stream: a `$all` count may lag behind an append that just committed (watermark).
+      const written = async () => [...(await types('again', 'a')), ...(await types('again', 'b'))].length;
+      const first = await commerce.transferBetweenWallets(f.handler, ctx('again'), t('T1'));
+      await commerce.transferBetweenWallets(f.handler, ctx('again'), t('T4'));
+      const before = await written();
+      const again = await commerce.transferBetweenWallets(f.handler, ctx('again'), t('T1'));
+      assert.equal(await written(), before, 'nothing appended');
+      assert.deepEqual(answer(again), answer(first));
+      assert.deepEqual(again.events.map((e) => e.type), ['WalletTransferSent']);
+      assert.deepEqual({ revision: again.revision, position: again.position }, await logged('again', 'T1'));
+      assert.deepEqual([(await wallet('again', 'a')).balance, (await wallet('again', 'b')).balance], [9_800, 200]);
+    });
+
+    it('given P2 answered pending and received later by the process manager, then T5 moved money, when P2 is sent again, then it answers P2’s sending revision and its receipt’s position', async () => {
+      await twoWallets('again-pm');
+      const down = new InterceptingHandler(f.store, (command) => {
+        if (command.type === 'ReceiveTransfer') throw lostConnection();
+      });
+      const t = (transferId: string) => ({ fromCustomerId: 'a', toCustomerId: 'b', transferId, amount: TRY(100) });
+      assert.equal((await commerce.transferBetweenWallets(down, ctx('again-pm'), t('P2'), { retries: 0 })).status, 'pending');
+      await settleAll();
+      await commerce.transferBetweenWallets(f.handler, ctx('again-pm'), t('T5'));
+      const again = await commerce.transferBetweenWallets(f.handler, ctx('again-pm'), t('P2'));
+      assert.equal(again.status, 'completed');
+      assert.deepEqual({ revision: again.revision, position: again.position }, await logged('again-pm', 'P2'));
+    });
+  });
+
   describe('every sent transfer ends received or reversed, exactly once', () => {
     it('a receive step failing with a lost connection is retried, and the transfer completes', async () => {
       await twoWallets('flaky');

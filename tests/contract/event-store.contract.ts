@@ -131,6 +131,17 @@ export function eventStoreContract(name: string, factory: StoreFactory): void {
         assert.deepEqual(await revisions({ direction: 'backwards', fromRevision: 3n, maxCount: 2 }), [3, 2]);
       });
 
+      it('refuses a negative or fractional maxCount or a negative fromRevision with RangeError (stream and $all reads); maxCount 0 reads nothing', async () => {
+        const s = stream('counts');
+        await store.appendToStream(s, [newEvent(), newEvent()], { expectedRevision: 'no-stream' });
+        for (const options of [{ maxCount: -1 }, { maxCount: 1.5 }, { fromRevision: -1n }, { direction: 'backwards' as const, fromRevision: -1n }]) {
+          await assert.rejects(store.readStream(s, options), RangeError, JSON.stringify(options, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
+        }
+        await assert.rejects(store.readAll({ after: START, maxCount: -1 }), RangeError);
+        assert.deepEqual(await store.readStream(s, { maxCount: 0 }), []);
+        assert.deepEqual(await store.readAll({ after: START, maxCount: 0, filter: { streamPrefixes: [s] } }), []);
+      });
+
       it('reads a stream that does not exist as empty, in both directions', async () => {
         assert.deepEqual(await store.readStream(stream('never')), []);
         assert.deepEqual(await store.readStream(stream('never'), { direction: 'backwards' }), []);
@@ -218,6 +229,20 @@ export function eventStoreContract(name: string, factory: StoreFactory): void {
         const original = await store.appendToStream(s, batch, { expectedRevision: 'any' });
         assert.deepEqual(await store.appendToStream(s, batch, { expectedRevision: 'any' }), original);
         assert.equal((await store.readStream(s)).length, 2);
+      });
+
+      it('an event id given twice in one append is refused (DuplicateEventIdError saying so), nothing written', async () => {
+        const s = stream('twice');
+        const e = newEvent('Twice');
+        await assert.rejects(store.appendToStream(s, [e, e], { expectedRevision: 'no-stream' }), (error: unknown) => {
+          assert.ok(error instanceof DuplicateEventIdError);
+          assert.equal(error.eventId, e.eventId);
+          assert.match(error.message, /more than once in one append/);
+          return true;
+        });
+        assert.deepEqual(await store.readStream(s), []);
+        // The id is still free.
+        assert.equal((await store.appendToStream(s, [e], { expectedRevision: 'no-stream' })).nextExpectedRevision, 0n);
       });
 
       it('an id already written after another revision is an error, not a silent write', async () => {
@@ -317,6 +342,29 @@ export function eventStoreContract(name: string, factory: StoreFactory): void {
         await assert.rejects(store.appendToStream(s, [newEvent()], { expectedRevision: 'no-stream' }), WrongExpectedRevisionError);
         const inAll = await store.readAll({ after: START, maxCount: 100_000, filter: { streamPrefixes: [s] } });
         assert.ok(inAll.some((e) => e.position.commit === written.position.commit && e.position.prepare === written.position.prepare), 'deleted events stay in $all');
+      });
+
+      it('soft delete: stream-exists fails with actual no-stream (append and delete), writing nothing; no-stream, any and the last revision recreate it', async () => {
+        const softDeleted = async (label: string) => {
+          const s = stream(label);
+          await store.appendToStream(s, [newEvent('Before'), newEvent('Before')], { expectedRevision: 'no-stream' });
+          await store.deleteStream(s);
+          return s;
+        };
+        const s = await softDeleted('soft-exists');
+        const existsRefused = (error: unknown) => {
+          assert.ok(error instanceof WrongExpectedRevisionError);
+          assert.deepEqual([error.streamId, error.expected, error.actual], [s, 'stream-exists', 'no-stream']);
+          return true;
+        };
+        await assert.rejects(store.appendToStream(s, [newEvent()], { expectedRevision: 'stream-exists' }), existsRefused);
+        await assert.rejects(store.deleteStream(s, { expectedRevision: 'stream-exists' }), existsRefused);
+        for (const [label, expectedRevision] of [['soft-exists', 1n], ['soft-no-stream', 'no-stream'], ['soft-any', 'any']] as const) {
+          // soft-exists: its last revision is still 1, so nothing was written by the refused calls.
+          const recreated = label === 'soft-exists' ? s : await softDeleted(label);
+          assert.equal((await store.appendToStream(recreated, [newEvent('After')], { expectedRevision })).nextExpectedRevision, 2n, label);
+          assert.deepEqual((await store.readStream(recreated)).map((e) => [e.type, e.revision]), [['After', 2n]], label);
+        }
       });
 
       it('soft delete checks the expected revision', async () => {

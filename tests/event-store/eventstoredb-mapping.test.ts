@@ -10,11 +10,14 @@ import {
   START as ESDB_START,
   STREAM_EXISTS,
   StreamDeletedError as EsdbStreamDeletedError,
+  StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
+  type EventStoreDBClient,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import { StreamDeletedError, WrongExpectedRevisionError } from '../../src/application/ports/event-store.js';
+import { DuplicateEventIdError, START, StreamDeletedError, WrongExpectedRevisionError } from '../../src/application/ports/event-store.js';
+import { EventStoreDbEventStore } from '../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store.js';
 import { isTransientEsdbError, mapEsdbError } from '../../src/infrastructure/event-store/eventstoredb/errors.js';
 import {
   fromEsdbEvent,
@@ -104,5 +107,48 @@ describe('EventStoreDB adapter mapping', () => {
     assert.equal(mapEsdbError(other, 's'), other);
     assert.equal(isTransientEsdbError(new UnavailableError({ code: 14, details: 'down', metadata: undefined } as never)), true);
     assert.equal(isTransientEsdbError(other), false);
+  });
+});
+
+describe('EventStoreDB adapter on a stand-in client (what the server answers, without a server)', () => {
+  /** The adapter on a client whose append rejects with `appendError` and whose stream reads fail with `readError`; `calls` lists the client calls made. */
+  const adapter = (appendError: Error = new Error('not expected'), readError: Error = new Error('not expected')) => {
+    const calls: string[] = [];
+    /** A streaming read that fails at once with `error`. */
+    const failing = (name: string, error: Error) => () => {
+      calls.push(name);
+      return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) };
+    };
+    const client = {
+      appendToStream: () => (calls.push('appendToStream'), Promise.reject(appendError)),
+      readStream: failing('readStream', readError),
+      readAll: failing('readAll', new Error('not expected')),
+    };
+    return { calls, store: new EventStoreDbEventStore(client as unknown as EventStoreDBClient) };
+  };
+
+  it('stream-exists on a soft-deleted stream (the server answers "deleted", a read finds no stream) is WrongExpectedRevisionError with actual no-stream; on a tombstone, StreamDeletedError', async () => {
+    const deleted = EsdbStreamDeletedError.fromStreamName('s');
+    const soft = adapter(deleted, new StreamNotFoundError(undefined, 's'));
+    await assert.rejects(soft.store.appendToStream('s', [newEvent()], { expectedRevision: 'stream-exists' }), (error: unknown) => {
+      assert.ok(error instanceof WrongExpectedRevisionError);
+      assert.deepEqual([error.streamId, error.expected, error.actual], ['s', 'stream-exists', 'no-stream']);
+      return true;
+    });
+    const tombstoned = adapter(deleted, EsdbStreamDeletedError.fromStreamName('s'));
+    await assert.rejects(tombstoned.store.appendToStream('s', [newEvent()], { expectedRevision: 'stream-exists' }), StreamDeletedError);
+    await assert.rejects(adapter(deleted).store.appendToStream('s', [newEvent()], { expectedRevision: 'any' }), StreamDeletedError);
+  });
+
+  it('refuses an event id given twice and negative or fractional counts and revisions before calling the server; maxCount 0 on $all reads nothing', async () => {
+    const { calls, store } = adapter();
+    const e = newEvent();
+    await assert.rejects(store.appendToStream('s', [e, e], { expectedRevision: 'no-stream' }), (error: unknown) => error instanceof DuplicateEventIdError && /more than once in one append/.test(error.message));
+    await assert.rejects(store.readStream('s', { maxCount: -1 }), RangeError);
+    await assert.rejects(store.readStream('s', { fromRevision: -1n }), RangeError);
+    await assert.rejects(store.readAll({ after: START, maxCount: 2.5 }), RangeError);
+    assert.throws(() => store.subscribeToAll({ pageSize: 0 }), RangeError);
+    assert.deepEqual(await store.readAll({ after: START, maxCount: 0 }), []);
+    assert.deepEqual(calls, []);
   });
 });

@@ -144,7 +144,11 @@ export function deliverOrder(handler: CommandHandler, context: CommandContext, i
  * it captured (`OrderRefunded` `cancellation`, naming each payment's method, reference and
  * amount for the payment provider); its checkout process then releases the stock reservations
  * and the coupon and refunds what the wallet paid. Orders placed before checkout processes
- * existed are compensated here directly. The result's `position` is the last event written.
+ * existed are compensated here directly. The result is the order stream's (`revision`: of its
+ * last event, `OrderRefunded` when one is appended with the cancellation), with the latest
+ * `$all` position the command caused: its own events and the compensation it ran
+ * synchronously (the process's steps, or the direct releases and wallet refund), so a query
+ * given that position reflects the compensation too.
  * @throws DomainError `order-not-found`, `order-not-cancellable`, `invalid-reason`
  */
 export async function cancelOrder(

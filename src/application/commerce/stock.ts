@@ -5,6 +5,7 @@ import { followUp, type CommandContext } from '../command-context.js';
 import { retryTransient, type TransientRetryOptions } from './retry-transient.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
+import { originalTransferResult } from './original-transfer-result.js';
 import { productStream, stockStream } from './streams.js';
 
 /*
@@ -163,7 +164,8 @@ export function reverseRefusedStockTransfer(
 /**
  * What `transferStock` did, and `status`:
  * - `completed`: the destination holds the units; the result is the in half's (destination
- *   stream and revision) with the latest position either half wrote, and both halves' events;
+ *   stream and revision) with the latest position either half wrote, and both halves' events
+ *   (for the same transfer sent again: those the halves first wrote, never later events);
  * - `pending`: the source sent the units (the result is the out half's) but the in half could
  *   not be settled now (store errors or concurrency conflicts past the retries). The
  *   stock-transfer process manager settles it: received, or refused and reversed to the
@@ -219,12 +221,14 @@ export async function transferStock(
     const spent = transferOf(destination, transferId) !== undefined || refusalOf(destination, transferId) !== undefined;
     if (spent && !hasReceived(destination, { transferId, fromWarehouseId: from, quantity })) throw stockErrors.transferExists(transferId);
   }
-  const out = await handler.handle(
+  const sending = await handler.handle(
     stockDecider,
     source,
     { type: 'TransferStockOut', data: { sku, warehouseId: from, transferId, toWarehouseId: to, quantity } },
     followUp(context, `${context.commandId}:out`),
   );
+  // Sent before (the same transfer again): answer with the original halves, not the streams' latest events.
+  const out = await originalTransferResult(handler, sending, { type: 'StockTransferredOut', transferId });
   const transfer: StockTransfer = { tenantId: context.tenantId, ...input };
   const step = (name: StockTransferStep) => followUp(context, `${context.commandId}:${name}`);
   let settled: StockTransferSettlement;
@@ -235,7 +239,7 @@ export async function transferStock(
     return { ...out, status: 'pending' };
   }
   if (settled.outcome === 'received') {
-    const into = settled.result;
+    const into = await originalTransferResult(handler, settled.result, { type: 'StockTransferredIn', transferId });
     return { ...into, position: latestPosition(out.position, into.position), events: [...out.events, ...into.events], status: 'completed' };
   }
   if (settled.outcome === 'refused') {

@@ -5,6 +5,7 @@ import { followUp, type CommandContext } from '../command-context.js';
 import { retryTransient, type TransientRetryOptions } from './retry-transient.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
+import { originalTransferResult } from './original-transfer-result.js';
 import { giftChequeStream, walletStream } from './streams.js';
 
 /*
@@ -267,8 +268,9 @@ export function reverseRefusedTransfer(
 }
 
 /**
- * What `transferBetweenWallets` did: the sending side's result (stream, revision, and the
- * latest position either side wrote), the transfer id, and `status`:
+ * What `transferBetweenWallets` did: the sending side's result (stream, revision of its
+ * `WalletTransferSent`, and the latest position either side wrote; for the same transfer
+ * sent again, those of its original events, never of later ones), the transfer id, and `status`:
  * - `completed`: the receiving wallet holds the amount;
  * - `pending`: the sending wallet was debited but the receiving side could not be settled now
  *   (store errors or concurrency conflicts past the retries). The wallet-transfer process
@@ -313,12 +315,14 @@ export async function transferBetweenWallets(
   if (target.status !== 'open') throw walletErrors.walletNotFound(to);
   if (target.frozen) throw walletErrors.walletFrozen(to);
   if (target.currency !== amount.currency) throw walletErrors.currencyMismatch(target.currency, amount.currency);
-  const sent = await handler.handle(
+  const sending = await handler.handle(
     walletDecider,
     walletStream(context.tenantId, from),
     { type: 'SendTransfer', data: { walletId: from, transferId, toWalletId: to, amount } },
     followUp(context, `${context.commandId}:send`),
   );
+  // Sent before (the same transfer again): answer with the original sending, not the wallet's latest event.
+  const sent = await originalTransferResult(handler, sending, { type: 'WalletTransferSent', transferId });
   const transfer: WalletTransfer = { tenantId: context.tenantId, fromWalletId: from, toWalletId: to, transferId, amount };
   const step = (name: TransferStep) => followUp(context, `${context.commandId}:${name}`);
   let settled: TransferSettlement;
@@ -329,7 +333,8 @@ export async function transferBetweenWallets(
     return { ...sent, transferId, status: 'pending' };
   }
   if (settled.outcome === 'received') {
-    return { ...sent, position: latestPosition(sent.position, settled.result.position), transferId, status: 'completed' };
+    const received = await originalTransferResult(handler, settled.result, { type: 'WalletTransferReceived', transferId });
+    return { ...sent, position: latestPosition(sent.position, received.position), transferId, status: 'completed' };
   }
   if (settled.outcome === 'refused') {
     try {

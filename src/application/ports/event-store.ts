@@ -271,7 +271,9 @@ export async function waitForEvent(store: EventStore, after: Position, timeoutMs
 
 /**
  * Thrown by `appendToStream` when the expected revision does not hold. Nothing was written.
- * `actual` is the stream's last revision, or `'no-stream'`.
+ * `actual` is the stream's last revision, or `'no-stream'` (also for a soft-deleted stream
+ * when `'stream-exists'` was expected: as EventStoreDB, a soft-deleted stream does not exist
+ * for that check).
  */
 export class WrongExpectedRevisionError extends Error {
   override readonly name = 'WrongExpectedRevisionError';
@@ -330,7 +332,8 @@ export interface EventStore {
    * (same order) again after the same expected revision writes nothing and returns the
    * original result.
    * @throws WrongExpectedRevisionError when the expected revision does not hold (nothing written)
-   * @throws DuplicateEventIdError when an id is already stored and this is not a repeat (nothing written)
+   * @throws DuplicateEventIdError when an id is already stored and this is not a repeat, or is
+   *   given twice in `events` (nothing written)
    * @throws StreamDeletedError when the stream is tombstoned
    * @throws Error when `events` is empty
    */
@@ -340,11 +343,13 @@ export interface EventStore {
    * (`maxAge`, `maxCount`, `truncateBefore`); empty when the stream does not exist or is
    * soft-deleted.
    * @throws StreamDeletedError when the stream is tombstoned
+   * @throws RangeError for a negative or fractional `maxCount` or a negative `fromRevision`
    */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
    * Events of every stream in `$all` order, strictly after `options.after`. Never skips an
    * event: an event that commits later is never placed before one already returned.
+   * @throws RangeError for a negative or fractional `maxCount`
    */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /**

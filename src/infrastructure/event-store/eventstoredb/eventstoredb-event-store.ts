@@ -4,6 +4,7 @@ import {
   EventStoreDBClient,
   FORWARDS,
   NO_STREAM,
+  StreamDeletedError as EsdbStreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type ResolvedEvent,
@@ -30,6 +31,7 @@ import {
   type StreamMetadataResult,
   type SubscribeToAllOptions,
 } from '../../../application/ports/event-store.js';
+import { checkAppend, checkCount, checkReadStream } from '../port-checks.js';
 import { Upcasters } from '../upcasters.js';
 import { mapEsdbError } from './errors.js';
 import {
@@ -62,6 +64,10 @@ export interface EventStoreDbOptions {
  * unique per stream only (the server checks idempotency per stream, so reusing an id in
  * another stream is not detected, unlike PostgreSQL); `deleteStream`/`tombstoneStream`
  * with `'stream-exists'` read the last revision first (the client has no such option).
+ * Kept the same as PostgreSQL: an append with `'stream-exists'` to a soft-deleted stream,
+ * which the server refuses as "stream deleted", is a `WrongExpectedRevisionError` with
+ * actual `'no-stream'` (only a tombstone is `StreamDeletedError`); options and events are
+ * checked before any call (`port-checks.ts`); a `maxCount` of 0 reads nothing.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly upcasters: Upcasters;
@@ -85,15 +91,19 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** @inheritdoc */
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const tenantId = events[0]!.metadata.tenantId;
-    if (events.some((e) => e.metadata.tenantId !== tenantId)) throw new Error('all events of one append must belong to one tenant');
+    checkAppend(streamId, events);
     const data = events.map((e) => toEventData(e, e.schemaVersion ?? this.upcasters.currentVersion(e.type)));
     try {
       const result = await this.client.appendToStream(streamId, data, { expectedRevision: toEsdbExpected(options.expectedRevision) });
       const position = result.position ? fromEsdbPosition(result.position) : await this.positionOf(streamId, result.nextExpectedRevision);
       return { streamId, nextExpectedRevision: result.nextExpectedRevision, position };
     } catch (error) {
+      if (error instanceof EsdbStreamDeletedError && options.expectedRevision === 'stream-exists') {
+        // The server refuses 'stream-exists' on a soft-deleted stream as deleted; a read tells a
+        // tombstone (StreamDeletedError) from a soft delete, which is a stream that does not exist.
+        await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+        throw new WrongExpectedRevisionError(streamId, 'stream-exists', 'no-stream');
+      }
       throw mapEsdbError(error, streamId, options.expectedRevision);
     }
   }
@@ -106,16 +116,18 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** @inheritdoc */
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    checkReadStream(options);
     const backwards = options.direction === 'backwards';
     try {
       const resolved = await this.collect(
         this.client.readStream(streamId, {
           direction: backwards ? BACKWARDS : FORWARDS,
           fromRevision: options.fromRevision ?? (backwards ? END : 0n),
-          ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
+          // maxCount 0: one event is read (so a tombstone still throws) and none returned.
+          ...(options.maxCount !== undefined ? { maxCount: Math.max(options.maxCount, 1) } : {}),
         }),
       );
-      return resolved.flatMap((r) => (r.event ? [fromEsdbEvent(r.event, this.upcasters)] : []));
+      return resolved.flatMap((r) => (r.event ? [fromEsdbEvent(r.event, this.upcasters)] : [])).slice(0, options.maxCount);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw mapEsdbError(error, streamId);
@@ -128,6 +140,8 @@ export class EventStoreDbEventStore implements EventStore {
    * is dropped), skipping system events and, client-side, events the filter rejects.
    */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    checkCount('maxCount', options.maxCount, 0);
+    if (options.maxCount === 0) return [];
     const out: RecordedEvent[] = [];
     let from = options.after ?? START;
     const batch = Math.max(options.maxCount + 1, 100);
@@ -149,6 +163,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** @inheritdoc */
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    if (options.pageSize !== undefined) checkCount('pageSize', options.pageSize, 1);
     const subscription = new EsdbAllSubscription(
       (after, onCheckpoint) => {
         // Not on a disposed client: the iteration ends with this error.

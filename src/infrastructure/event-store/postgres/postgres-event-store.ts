@@ -21,6 +21,7 @@ import {
   type StreamMetadataResult,
   type SubscribeToAllOptions,
 } from '../../../application/ports/event-store.js';
+import { checkAppend, checkCount, checkReadStream } from '../port-checks.js';
 import { Upcasters } from '../upcasters.js';
 import { AppendSignal } from './append-signal.js';
 import { fromStoredMetadata, toStoredMetadata, type StoredMetadata } from './metadata.js';
@@ -45,7 +46,7 @@ export interface PostgresEventStoreOptions {
 
 /** SQLSTATE that `append_events` raises for a reused event id (migration 0003). */
 const DUPLICATE_EVENT_ID = 'ES409';
-/** SQLSTATE unique_violation: an id stored concurrently, or repeated in one append. */
+/** SQLSTATE unique_violation: an id stored concurrently by another stream's writer. */
 const UNIQUE_VIOLATION = '23505';
 
 /** Is `error` the unique index on event ids refusing an insert (23505 on `events_event_id_key`)? */
@@ -95,9 +96,7 @@ export class PostgresEventStore implements EventStore {
 
   /** @inheritdoc */
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const tenantId = events[0]!.metadata.tenantId;
-    if (events.some((e) => e.metadata.tenantId !== tenantId)) throw new Error('all events of one append must belong to one tenant');
+    const tenantId = checkAppend(streamId, events);
     const expected = encodeExpected(options.expectedRevision);
     let row: AppendRow;
     try {
@@ -116,7 +115,7 @@ export class PostgresEventStore implements EventStore {
       case 'deleted':
         throw new StreamDeletedError(streamId);
       case 'wrong-revision':
-        throw new WrongExpectedRevisionError(streamId, options.expectedRevision, decodeActual(row.actual_revision));
+        throw new WrongExpectedRevisionError(streamId, options.expectedRevision, decodeActual(options.expectedRevision, row.actual_revision));
       case 'ok':
         this.signal.appended();
         return {
@@ -141,7 +140,7 @@ export class PostgresEventStore implements EventStore {
    * More events: `append_events` (migration 0003, one array per column). Named (prepared)
    * statements: parsed and planned once per connection.
    * @param expected the expected revision as `encodeExpected` gives it
-   * @throws pg.DatabaseError `ES409` (reused id), 23505 (id stored concurrently or repeated in the batch), or any other
+   * @throws pg.DatabaseError `ES409` (reused id), 23505 (id stored concurrently; an id repeated in the batch is refused before, by `checkAppend`), or any other
    */
   private async appendRow(streamId: string, events: readonly NewEvent[], expected: bigint, tenantId: string): Promise<AppendRow> {
     const version = (e: NewEvent) => e.schemaVersion ?? this.upcasters.currentVersion(e.type);
@@ -178,6 +177,7 @@ export class PostgresEventStore implements EventStore {
 
   /** @inheritdoc */
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    checkReadStream(options);
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? null : 0n);
     // One round trip: the stream's state (always one row, from the aggregate) joined to its
@@ -210,6 +210,7 @@ export class PostgresEventStore implements EventStore {
 
   /** @inheritdoc */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    checkCount('maxCount', options.maxCount, 0);
     return (await this.readPage(options.after ?? START, options.maxCount, options.filter)).events;
   }
 
@@ -285,7 +286,7 @@ export class PostgresEventStore implements EventStore {
     );
     const row = result.rows[0]!;
     if (row.status === 'deleted') throw new StreamDeletedError(streamId);
-    if (row.status === 'wrong-revision') throw new WrongExpectedRevisionError(`$$${streamId}`, expected, decodeActual(row.actual_revision));
+    if (row.status === 'wrong-revision') throw new WrongExpectedRevisionError(`$$${streamId}`, expected, decodeActual(expected, row.actual_revision));
     return { metadataRevision: BigInt(row.metadata_revision) };
   }
 
@@ -308,7 +309,7 @@ export class PostgresEventStore implements EventStore {
     ]);
     const row = result.rows[0]!;
     if (row.status === 'deleted') throw new StreamDeletedError(streamId);
-    if (row.status === 'wrong-revision') throw new WrongExpectedRevisionError(streamId, expected, decodeActual(row.actual_revision));
+    if (row.status === 'wrong-revision') throw new WrongExpectedRevisionError(streamId, expected, decodeActual(expected, row.actual_revision));
   }
 
   /** Ends every subscription and closes the LISTEN connection. The pool stays open (it is the caller's). */

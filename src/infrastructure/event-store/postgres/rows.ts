@@ -91,10 +91,16 @@ export function encodeExpected(expected: ExpectedRevision): bigint {
   }
 }
 
-/** `'no-stream'` for −1, else the revision: the `actual` of `WrongExpectedRevisionError`. */
-export function decodeActual(actual: string | bigint): bigint | 'no-stream' {
+/**
+ * The `actual` of a `WrongExpectedRevisionError` for a refused `expected`, from the SQL
+ * function's `actual_revision`: `'no-stream'` for −1, else that revision. `'stream-exists'`
+ * is refused only when the stream does not exist for readers: missing, or soft-deleted
+ * (which keeps its last revision, but reads empty): `'no-stream'` both times, as for
+ * EventStoreDB a soft-deleted stream does not satisfy "stream exists" either.
+ */
+export function decodeActual(expected: ExpectedRevision, actual: string | bigint): bigint | 'no-stream' {
   const value = BigInt(actual);
-  return value < 0n ? 'no-stream' : value;
+  return value < 0n || expected === 'stream-exists' ? 'no-stream' : value;
 }
 
 /** A prefix as a `LIKE` pattern (`\`, `%` and `_` escaped; `\` is LIKE's default escape). */

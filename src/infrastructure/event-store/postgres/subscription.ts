@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
   type SubscribeToAllOptions,
 } from '../../../application/ports/event-store.js';
+import { checkCount } from '../port-checks.js';
 import type { AppendNotifier } from './notifier.js';
 import type { WatermarkMonitor } from './watermark.js';
 
@@ -64,7 +65,7 @@ export class PostgresAllSubscription implements AllSubscription {
     timings: Partial<SubscriptionTimings> = {},
   ) {
     this.pageSize = options.pageSize ?? 500;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${this.pageSize}`);
+    checkCount('pageSize', this.pageSize, 1);
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
   }
 
