@@ -53,4 +53,24 @@ describe('configuration', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /invalid configuration:\n\s+PORT: .*\(got "abc"\)/);
   });
+
+  it('parses the shipping policy (SHIPPING_FEES, FREE_SHIPPING_FROM) and rejects bad entries', () => {
+    assert.deepEqual(loadConfig({}).shipping, { fees: {}, freeFrom: {} });
+    assert.deepEqual(loadConfig({ SHIPPING_FEES: 'TRY:4990, EUR:499', FREE_SHIPPING_FROM: 'TRY:50000' }).shipping, { fees: { TRY: 4990, EUR: 499 }, freeFrom: { TRY: 50000 } });
+    for (const bad of ['TRY', 'TRY:-1', 'TRY:49.90', 'try:4990', 'TRY:4990,', 'TRY 4990']) {
+      assert.throws(() => loadConfig({ SHIPPING_FEES: bad }), /SHIPPING_FEES: expected CUR:minor entries such as TRY:4990/, bad);
+    }
+    assert.throws(() => loadConfig({ SHIPPING_FEES: 'TRY:1,TRY:2' }), /SHIPPING_FEES: TRY is listed twice/);
+    assert.throws(() => loadConfig({ FREE_SHIPPING_FROM: 'TRY:abc' }), /FREE_SHIPPING_FROM: expected CUR:minor entries/);
+  });
+
+  it('defaults rate limits to 600 and 10 requests a minute and the JWT audience to commerce-core, and rejects bad limits', () => {
+    const config = loadConfig({});
+    assert.equal(config.jwtAudience, 'commerce-core');
+    assert.deepEqual([config.rateLimitWindowMs, config.rateLimitMax, config.rateLimitStrictMax, config.rateLimitKeyPrefix], [60_000, 600, 10, 'commerce-core:rate-limit:']);
+    assert.equal(loadConfig({ RATE_LIMIT_STRICT_MAX: '5', JWT_AUDIENCE: 'shop' }).rateLimitStrictMax, 5);
+    assert.throws(() => loadConfig({ RATE_LIMIT_MAX: '0' }), /RATE_LIMIT_MAX: expected at least 1 request \(got "0"\)/);
+    assert.throws(() => loadConfig({ RATE_LIMIT_STRICT_MAX: 'ten' }), /RATE_LIMIT_STRICT_MAX: expected a whole number of requests/);
+    assert.throws(() => loadConfig({ RATE_LIMIT_WINDOW_MS: '-1' }), /RATE_LIMIT_WINDOW_MS: expected a positive number of milliseconds/);
+  });
 });

@@ -116,7 +116,7 @@ describe('HTTP commands: the commerce domain', () => {
     await ok(alice, 'baskets/change-quantity', { basketId: 'pb-1', sku: 'pr-1', quantity: 2 });
     await ok(alice, 'baskets/apply-coupon', { basketId: 'pb-1', code: 'FLASH15' });
     await problem(bob, 'baskets/remove-coupon', { basketId: 'pb-1' }, 403, 'forbidden');
-    const checkout = await ok(alice, 'baskets/check-out', { basketId: 'pb-1', orderId: 'po-1', shipping: TRY(0), payment: { wallet: TRY(6_800) } });
+    const checkout = await ok(alice, 'baskets/check-out', { basketId: 'pb-1', orderId: 'po-1', payment: { wallet: TRY(6_800) } });
     assert.deepEqual([checkout.total, checkout.status, checkout.confirmed], [TRY(6_800), 'confirmed', true]);
     await ok(admin, 'promotions/end', { code: 'FLASH15', reason: 'sold out' });
     await problem(admin, 'promotions/end', { code: 'NOPE', reason: 'x' }, 409, 'coupon-not-found');
@@ -128,7 +128,7 @@ describe('HTTP commands: the commerce domain', () => {
     assert.equal(opened.guestId, 'guest-sess-1');
     await ok(guest, 'baskets/add-item', { basketId: 'gb-1', sku: 'gb-1', quantity: 2, warehouseId: 'wh-1' });
     await problem(bob, 'baskets/add-item', { basketId: 'gb-1', sku: 'gb-1', quantity: 1, warehouseId: 'wh-1' }, 403, 'forbidden');
-    await problem(guest, 'baskets/check-out', { basketId: 'gb-1', shipping: TRY(0), payment: { external: { method: 'card', reference: 'c', captured: true } } }, 409, 'basket-has-no-customer');
+    await problem(guest, 'baskets/check-out', { basketId: 'gb-1', payment: { external: { method: 'card', reference: 'c', captured: false } } }, 409, 'basket-has-no-customer');
     await problem(bob, 'baskets/assign', { basketId: 'gb-1', guestId: 'someone-else' }, 403, 'forbidden');
     await ok(bob, 'baskets/open', { basketId: 'bob-own', customerId: 'bob', currency: 'TRY' });
     const merged = await ok(bob, 'baskets/assign', { basketId: 'gb-1', guestId: 'guest-sess-1', customerBasketId: 'bob-own' });
@@ -151,14 +151,14 @@ describe('HTTP commands: the commerce domain', () => {
     await seedProduct(h, admin, { sku: 'card-1', minor: 3_000, stock: 4 });
     await ok(alice, 'baskets/open', { basketId: 'cb-1', customerId: 'alice', currency: 'TRY' });
     await ok(alice, 'baskets/add-item', { basketId: 'cb-1', sku: 'card-1', quantity: 1, warehouseId: 'wh-1' });
-    const pending = await ok(alice, 'baskets/check-out', { basketId: 'cb-1', orderId: 'card-o1', shipping: TRY(0), payment: { external: { method: 'card', reference: 'psp-1', captured: false } } });
+    const pending = await ok(alice, 'baskets/check-out', { basketId: 'cb-1', orderId: 'card-o1', payment: { external: { method: 'card', reference: 'psp-1', captured: false } } });
     assert.deepEqual([pending.status, pending.confirmed], ['awaiting-payment', false]);
     await problem(admin, 'orders/record-payment', { orderId: 'card-o1', method: 'card', reference: 'psp-1', amount: TRY(1), outcome: 'captured' }, 422, 'payment-amount-mismatch');
     await problem(alice, 'orders/record-payment', { orderId: 'card-o1', method: 'card', reference: 'psp-1', amount: TRY(3_000), outcome: 'captured' }, 403, 'forbidden');
     const declined = await ok(admin, 'orders/record-payment', { orderId: 'card-o1', method: 'card', reference: 'psp-1', amount: TRY(3_000), outcome: 'declined', reason: 'expired card' });
     assert.equal(declined.status, 'cancelled');
     assert.deepEqual((await events(basketStream('acme', 'cb-1'))).at(-1), 'BasketReopened');
-    const retry = await ok(alice, 'baskets/check-out', { basketId: 'cb-1', orderId: 'card-o2', shipping: TRY(0), payment: { external: { method: 'card', reference: 'psp-2', captured: false } } });
+    const retry = await ok(alice, 'baskets/check-out', { basketId: 'cb-1', orderId: 'card-o2', payment: { external: { method: 'card', reference: 'psp-2', captured: false } } });
     assert.equal(retry.status, 'awaiting-payment');
     const captured = await ok(admin, 'orders/record-payment', { orderId: 'card-o2', method: 'card', reference: 'psp-2', amount: TRY(3_000), outcome: 'captured' });
     assert.equal(captured.status, 'confirmed');
@@ -168,7 +168,7 @@ describe('HTTP commands: the commerce domain', () => {
     await seedProduct(h, admin, { sku: 'exp-1', minor: 1_000, stock: 2 });
     await ok(alice, 'baskets/open', { basketId: 'eb-1', customerId: 'alice', currency: 'TRY' });
     await ok(alice, 'baskets/add-item', { basketId: 'eb-1', sku: 'exp-1', quantity: 2, warehouseId: 'wh-1' });
-    await ok(alice, 'baskets/check-out', { basketId: 'eb-1', orderId: 'exp-o1', shipping: TRY(0), payment: { external: { method: 'bank-transfer', reference: 'eft', captured: false } } });
+    await ok(alice, 'baskets/check-out', { basketId: 'eb-1', orderId: 'exp-o1', payment: { external: { method: 'bank-transfer', reference: 'eft', captured: false } } });
     const early = await ok(admin, 'orders/expire-unpaid', { orderId: 'exp-o1' });
     assert.equal(early.cancelled, false);
     at('2026-11-21T07:30:00.000Z');
@@ -187,7 +187,7 @@ describe('HTTP commands: the commerce domain', () => {
     const carol = h.token('acme', 'carol', ['customer']);
     await ok(carol, 'baskets/open', { basketId: 'rb-1', customerId: 'carol', currency: 'TRY' });
     await ok(carol, 'baskets/add-item', { basketId: 'rb-1', sku: 'rt-1', quantity: 2, warehouseId: 'wh-1' });
-    await ok(carol, 'baskets/check-out', { basketId: 'rb-1', orderId: 'rt-o1', shipping: TRY(0), payment: { wallet: TRY(4_000) } });
+    await ok(carol, 'baskets/check-out', { basketId: 'rb-1', orderId: 'rt-o1', payment: { wallet: TRY(4_000) } });
     await ok(admin, 'orders/start-processing', { orderId: 'rt-o1' });
     await problem(admin, 'orders/start-processing', { orderId: 'rt-o1' }, 409, 'order-not-processable');
     await problem(admin, 'orders/return-items', { orderId: 'rt-o1', items: [{ sku: 'rt-1', quantity: 1 }], reason: 'x' }, 409, 'order-not-returnable');

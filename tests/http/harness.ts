@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSigner } from 'fast-jwt';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { CommandHandler } from '../../src/application/command-handler.js';
@@ -46,6 +47,32 @@ export interface HarnessOptions {
 /** The JWT secret of test configurations (≥ 32 characters). */
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 
+/** Rate limits high enough for any suite (a suite about limits sets its own in `env`). */
+const UNLIMITED_RATES = { RATE_LIMIT_MAX: '1000000', RATE_LIMIT_STRICT_MAX: '1000000' };
+
+/**
+ * Signs claims by hand (HS256) as a token issuer would, for tests of what `verifyToken`
+ * accepts: `iss` and `aud` from `config` unless given (left out when `''`), `iat` now unless
+ * `claims` or `clockTimestamp` say otherwise (none with `noIat`), `exp` = `iat` + `expiresInMs` when given.
+ */
+export function signToken(
+  config: Pick<Config, 'jwtSecret' | 'jwtIssuer' | 'jwtAudience'>,
+  claims: Record<string, unknown>,
+  options: { key?: string; iss?: string; aud?: string; expiresInMs?: number; clockTimestamp?: number; noIat?: boolean } = {},
+): string {
+  const iss = options.iss ?? config.jwtIssuer;
+  const aud = options.aud ?? config.jwtAudience;
+  return createSigner({
+    key: options.key ?? config.jwtSecret,
+    algorithm: 'HS256',
+    ...(iss === '' ? {} : { iss }),
+    ...(aud === '' ? {} : { aud }),
+    ...(options.expiresInMs === undefined ? {} : { expiresIn: options.expiresInMs }),
+    ...(options.clockTimestamp === undefined ? {} : { clockTimestamp: options.clockTimestamp }),
+    noTimestamp: options.noIat ?? false,
+  })(claims);
+}
+
 /** Builds the harness; `close()` stops everything and drops the database. */
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase(20);
@@ -57,6 +84,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     JWT_ISSUER: 'commerce-core-test',
     BUSINESS_TIME_ZONE: 'Europe/Istanbul',
     QUERY_WAIT_MAX_MS: '2000',
+    ...UNLIMITED_RATES,
+    // Customer checkouts are priced by the shipping policy: free in TRY unless a test sets its own.
+    SHIPPING_FEES: 'TRY:0',
     ...options.env,
   });
   const server = await buildServer({ config, db: database.db, handler, logger: options.logger ?? false, ...(options.now ? { now: options.now } : {}) });

@@ -33,8 +33,9 @@ describe('HTTP: refunds of cancelled orders', () => {
   const paidByCard = async (basketId: string, orderId: string) => {
     await ok(alice, 'baskets/open', { basketId, customerId: 'alice', currency: 'TRY' });
     await ok(alice, 'baskets/add-item', { basketId, sku: 'lamp', quantity: 1, warehouseId: 'wh-1' });
-    const checkedOut = await ok(alice, 'baskets/check-out', { basketId, orderId, shipping: TRY(0), payment: { external: { method: 'card', reference: `psp-${orderId}`, captured: true } } });
-    assert.equal(checkedOut.confirmed, true);
+    const checkedOut = await ok(alice, 'baskets/check-out', { basketId, orderId, payment: { external: { method: 'card', reference: `psp-${orderId}`, captured: false } } });
+    const paid = await ok(admin, 'orders/record-payment', { orderId, method: 'card', reference: `psp-${orderId}`, amount: checkedOut.total, outcome: 'captured' });
+    assert.equal(paid.status, 'confirmed');
   };
 
   it('cancel → 200, the card payment is refunded in the order stream, GET shows it refunded; an admin refund on top is an over-refund (409)', async () => {

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { basketDecider, basketLines, type BasketCheckedOut, type CheckoutTerms } from '../../domain/basket/index.js';
-import { initialOrderState, orderDecider, type ExternalPaymentMethod } from '../../domain/order/index.js';
+import { NO_SHIPPING_POLICY, initialOrderState, orderDecider, shippingPrice, type ExternalPaymentMethod, type ShippingPolicy } from '../../domain/order/index.js';
 import { evaluateCoupon, promotionDecider } from '../../domain/promotion/index.js';
 import { DomainError, type Money } from '../../domain/shared/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
@@ -21,13 +21,15 @@ export interface CheckoutPayment {
 }
 
 /**
- * Input of `checkout`. `orderId` is chosen by the caller; `shipping` in minor units;
+ * Input of `checkout`. `orderId` is chosen by the caller; `shipping` in minor units: as given
+ * (an admin's phone order, an importer's freight), or when absent priced by
+ * `CheckoutOptions.shippingPolicy` on the subtotal after discount;
  * `warehouses`: other warehouses the lines may be allocated from, in priority order.
  */
 export interface CheckoutInput {
   readonly basketId: string;
   readonly orderId: string;
-  readonly shipping: Money;
+  readonly shipping?: Money;
   readonly payment: CheckoutPayment;
   readonly warehouses?: readonly string[];
 }
@@ -40,6 +42,8 @@ export interface CheckoutOptions {
   readonly maxWaitMs?: number;
   /** Minutes the stock of an unpaid order stays reserved (default `RESERVATION_MINUTES`). */
   readonly reservationMinutes?: number;
+  /** Prices shipping when `CheckoutInput.shipping` is absent (default `NO_SHIPPING_POLICY`: refused). */
+  readonly shippingPolicy?: ShippingPolicy;
 }
 
 /** How long stock stays reserved for an order awaiting its payment, by default: 30 minutes. */
@@ -76,7 +80,8 @@ export interface CheckoutResult {
  * refunded, order cancelled with `checkout-failed:<code>`, basket reopened) and the step's
  * error is thrown. Retrying with the same order id resumes instead of checking out twice.
  *
- * @throws DomainError the basket's rejections (`basket-not-found`, `basket-not-open`, `empty-basket`,
+ * @throws DomainError `shipping-unavailable` (422) when `shipping` is absent and the policy has no
+ *   fee for the basket's currency; the basket's rejections (`basket-not-found`, `basket-not-open`, `empty-basket`,
  *   `basket-has-no-customer`), coupon rejections, `payment-exceeds-total` / `payment-incomplete`
  *   (422), `basket-changed`, and the failing step's error (`insufficient-stock`, `insufficient-funds`,
  *   `wallet-not-found`, `wallet-frozen`, `coupon-usage-limit-reached`, …)
@@ -99,6 +104,7 @@ export async function checkout(handler: CommandHandler, context: CommandContext,
   const subtotal = { minor: lines.reduce((s, l) => s + l.unitPrice.minor * l.quantity, 0), currency: basket.state.currency };
   const couponCode = basket.state.couponCode;
   const discount = couponCode === undefined ? undefined : await couponDiscount(handler, context, couponCode, basket.state.customerId, subtotal, input.orderId);
+  const shipping = input.shipping ?? shippingPrice(options.shippingPolicy ?? NO_SHIPPING_POLICY, { minor: subtotal.minor - (discount?.minor ?? 0), currency: subtotal.currency });
   const placed = orderDecider.decide(
     {
       type: 'PlaceOrder',
@@ -107,7 +113,7 @@ export async function checkout(handler: CommandHandler, context: CommandContext,
         customerId: basket.state.customerId,
         basketId: input.basketId,
         lines,
-        shipping: input.shipping,
+        shipping,
         ...(discount === undefined ? {} : { discount }),
         payment: {
           ...(input.payment.wallet === undefined ? {} : { wallet: input.payment.wallet }),
@@ -121,7 +127,7 @@ export async function checkout(handler: CommandHandler, context: CommandContext,
   const total = placed.data.total;
 
   const terms: CheckoutTerms = {
-    shipping: input.shipping,
+    shipping,
     payment: input.payment,
     ...(discount === undefined ? {} : { discount }),
     paymentDueBy: addMinutes(context.occurredAt, options.reservationMinutes ?? RESERVATION_MINUTES),

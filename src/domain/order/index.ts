@@ -9,6 +9,7 @@ export * from './events.js';
 export * from './state.js';
 export * from './decide.js';
 export * from './tax.js';
+export * from './shipping.js';
 export * from './transitions.js';
 export * as orderErrors from './errors.js';
 export { orderErrorCodes, type OrderErrorCode } from './errors.js';

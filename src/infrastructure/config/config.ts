@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { ShippingPolicy } from '../../domain/order/index.js';
 
 const port = z.coerce
   .number({ error: 'expected a port number' })
@@ -8,6 +9,17 @@ const port = z.coerce
   .max(65535, 'expected a port number from 1 to 65535');
 
 const positiveMs = z.coerce.number({ error: 'expected milliseconds' }).int().positive('expected a positive number of milliseconds');
+
+const requestCount = z.coerce
+  .number({ error: 'expected a whole number of requests' })
+  .int('expected a whole number of requests')
+  .min(1, 'expected at least 1 request')
+  .max(1_000_000, 'expected at most 1000000 requests');
+
+/** Default requests per principal (or IP) per rate-limit window on every route but `/health`. */
+export const DEFAULT_RATE_LIMIT_MAX = 600;
+/** Default requests per principal (or IP) per window on the guessing targets (gift-cheque redeem, coupon apply). */
+export const DEFAULT_RATE_LIMIT_STRICT_MAX = 10;
 
 /**
  * Default retention of idempotency keys, in hours: 24, as Stripe's API does (keys may be
@@ -28,6 +40,31 @@ const timeZone = z.string().refine((tz) => {
 }, 'expected an IANA time zone such as Europe/Istanbul');
 
 /**
+ * Amounts per currency, `CUR:minor` separated by commas (e.g. `TRY:4990,EUR:499`): a currency
+ * is three capital letters (ISO 4217), an amount a whole number of minor units ≥ 0, each
+ * currency at most once. Empty → no currency.
+ */
+const minorPerCurrency = z
+  .string()
+  .transform((value, ctx) => {
+    const amounts: Record<string, number> = {};
+    for (const entry of value.split(',').map((e) => e.trim())) {
+      const match = /^([A-Z]{3}):(\d{1,15})$/.exec(entry);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `expected CUR:minor entries such as TRY:4990, separated by commas; bad entry ${JSON.stringify(entry)}` });
+        return z.NEVER;
+      }
+      const [, currency, minor] = match as unknown as [string, string, string];
+      if (Object.hasOwn(amounts, currency)) {
+        ctx.addIssue({ code: 'custom', message: `${currency} is listed twice` });
+        return z.NEVER;
+      }
+      amounts[currency] = Number(minor);
+    }
+    return amounts;
+  });
+
+/**
  * The environment the process reads, once, at start. Names and defaults:
  * - `PORT` (3000), `HOST` (127.0.0.1): where the HTTP server listens.
  * - `DATABASE_URL`: a PostgreSQL URL; absent → an embedded PostgreSQL in `DATA_DIR`.
@@ -36,15 +73,26 @@ const timeZone = z.string().refine((tz) => {
  * - `JWT_SECRET`: HS256 key for bearer tokens (≥ 32 characters); a fixed development
  *   key is used when unset and `NODE_ENV` is not `production`.
  * - `JWT_ISSUER` (`commerce-core`): the `iss` tokens must carry.
+ * - `JWT_AUDIENCE` (`commerce-core`): the `aud` tokens must carry (tokens minted for another service are refused).
  * - `LOG_LEVEL` (`info`): pino level.
  * - `BUSINESS_TIME_ZONE` (`Europe/Istanbul`): the offset written into events' business time.
  * - `QUERY_WAIT_MAX_MS` (5000): longest a query waits for a read model to reach a position.
  * - `QUERY_CACHE_TTL_MS` (60000): how long a cached query answer is kept (answers are keyed by position).
  * - `PROJECTION_BATCH_SIZE` (1000), `PROJECTION_BATCH_MS` (500): most events, and longest time, per projector transaction.
- * - `REDIS_URL`: optional; caches and shared limits fall back to in-process ones without it.
+ * - `REDIS_URL`: optional; the query cache and the rate limits are shared through it by every
+ *   instance, and fall back to in-process ones without it or while it does not answer.
+ * - `RATE_LIMIT_WINDOW_MS` (60000), `RATE_LIMIT_MAX` (600), `RATE_LIMIT_STRICT_MAX` (10): requests
+ *   per window per principal (tenant + subject; per IP without a valid token), on every route
+ *   but `/health`, and on the guessing targets (gift-cheque redeem, coupon apply); more → 429.
+ * - `RATE_LIMIT_KEY_PREFIX` (`commerce-core:rate-limit:`): prefix of the rate-limit counters' Redis keys.
  * - `EVENTSTORE_URL`: optional `esdb://` URL; set → the event log is in EventStoreDB, else in PostgreSQL.
  * - `IDEMPOTENCY_KEY_TTL_HOURS` (24): how long an `Idempotency-Key` is remembered after its
  *   first use; older keys count as never used and may be pruned (see `DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS`).
+ * - `SHIPPING_FEES` (none): flat shipping fee per currency in minor units, e.g. `TRY:4990,EUR:499`,
+ *   charged on checkouts that do not state their shipping (every customer checkout); a currency
+ *   without a fee → such a checkout is refused (422 `shipping-unavailable`). `TRY:0` ships free.
+ * - `FREE_SHIPPING_FROM` (none): subtotal after discount, in minor units per currency, from which
+ *   shipping is free, e.g. `TRY:50000`.
  */
 const schema = z
   .object({
@@ -59,6 +107,7 @@ const schema = z
     EMBEDDED_PG_PORT: port.default(54329),
     JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
     JWT_ISSUER: z.string().min(1).default('commerce-core'),
+    JWT_AUDIENCE: z.string().min(1).default('commerce-core'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     BUSINESS_TIME_ZONE: timeZone.default('Europe/Istanbul'),
     QUERY_WAIT_MAX_MS: positiveMs.default(5000),
@@ -69,6 +118,10 @@ const schema = z
       .string()
       .regex(/^rediss?:\/\//, 'expected a redis:// URL')
       .optional(),
+    RATE_LIMIT_WINDOW_MS: positiveMs.default(60_000),
+    RATE_LIMIT_MAX: requestCount.default(DEFAULT_RATE_LIMIT_MAX),
+    RATE_LIMIT_STRICT_MAX: requestCount.default(DEFAULT_RATE_LIMIT_STRICT_MAX),
+    RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(200).default('commerce-core:rate-limit:'),
     EVENTSTORE_URL: z
       .string()
       .regex(/^esdb(\+discover)?:\/\/[^/\s]+/, 'expected an esdb:// or esdb+discover:// URL')
@@ -79,6 +132,8 @@ const schema = z
       .min(1, 'expected at least 1 hour')
       .max(MAX_IDEMPOTENCY_KEY_TTL_HOURS, `expected at most ${MAX_IDEMPOTENCY_KEY_TTL_HOURS} hours (10 years)`)
       .default(DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS),
+    SHIPPING_FEES: minorPerCurrency.default({}),
+    FREE_SHIPPING_FROM: minorPerCurrency.default({}),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -99,6 +154,8 @@ export interface Config {
   readonly embeddedPgPort: number;
   readonly jwtSecret: string;
   readonly jwtIssuer: string;
+  /** The `aud` tokens must carry (and minted tokens carry). */
+  readonly jwtAudience: string;
   readonly logLevel: string;
   readonly businessTimeZone: string;
   readonly queryWaitMaxMs: number;
@@ -109,10 +166,20 @@ export interface Config {
   /** Longest a projector transaction keeps taking events (ms). */
   readonly projectionBatchMs: number;
   readonly redisUrl: string | undefined;
+  /** Rate-limit window (ms). */
+  readonly rateLimitWindowMs: number;
+  /** Requests per principal (or IP) per window on every route but `/health`. */
+  readonly rateLimitMax: number;
+  /** Requests per principal (or IP) per window on the guessing targets (gift-cheque redeem, coupon apply). */
+  readonly rateLimitStrictMax: number;
+  /** Prefix of the rate-limit counters' Redis keys. */
+  readonly rateLimitKeyPrefix: string;
   /** `esdb://…`: the event log is in EventStoreDB; undefined → PostgreSQL. */
   readonly eventStoreUrl: string | undefined;
   /** Hours an idempotency key is remembered after its first use (then treated as unused, and prunable). */
   readonly idempotencyKeyTtlHours: number;
+  /** How shipping is priced when a checkout does not state it (`SHIPPING_FEES`, `FREE_SHIPPING_FROM`). */
+  readonly shipping: ShippingPolicy;
 }
 
 /** Thrown by `loadConfig` with one line per bad variable: `NAME: reason (got "value")`. */
@@ -150,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     jwtIssuer: e.JWT_ISSUER,
+    jwtAudience: e.JWT_AUDIENCE,
     logLevel: e.LOG_LEVEL,
     businessTimeZone: e.BUSINESS_TIME_ZONE,
     queryWaitMaxMs: e.QUERY_WAIT_MAX_MS,
@@ -157,7 +225,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     projectionBatchSize: e.PROJECTION_BATCH_SIZE,
     projectionBatchMs: e.PROJECTION_BATCH_MS,
     redisUrl: e.REDIS_URL,
+    rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    rateLimitMax: e.RATE_LIMIT_MAX,
+    rateLimitStrictMax: e.RATE_LIMIT_STRICT_MAX,
+    rateLimitKeyPrefix: e.RATE_LIMIT_KEY_PREFIX,
     eventStoreUrl: e.EVENTSTORE_URL,
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
+    shipping: { fees: e.SHIPPING_FEES, freeFrom: e.FREE_SHIPPING_FROM },
   };
 }

@@ -26,6 +26,10 @@ const migrations: Record<string, Migration> = {
     up: async (db) => (await import('./migrations/0010-idempotency-keys.js')).up(db),
     down: async (db) => (await import('./migrations/0010-idempotency-keys.js')).down(db),
   },
+  '0011-idempotency-responses': {
+    up: async (db) => (await import('./migrations/0011-idempotency-responses.js')).up(db),
+    down: async (db) => (await import('./migrations/0011-idempotency-responses.js')).down(db),
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -21,8 +21,8 @@ export interface Principal {
   readonly roles: readonly Role[];
 }
 
-/** The part of `Config` tokens need: the HS256 key and the required issuer. */
-export type TokenConfig = Pick<Config, 'jwtSecret' | 'jwtIssuer'>;
+/** The part of `Config` tokens need: the HS256 key, the required issuer and audience. */
+export type TokenConfig = Pick<Config, 'jwtSecret' | 'jwtIssuer' | 'jwtAudience'>;
 
 /** Input of `mintToken`. */
 export interface MintTokenInput {
@@ -46,18 +46,24 @@ export class InvalidTokenError extends Error {
 
 const SUBJECT = /^[^\p{Cc}]{1,256}$/u;
 
-/** Longest lifetime of a minted token: a year, in seconds. */
+/** Longest lifetime of a token (`exp` − `iat`), minted or accepted: a year, in seconds. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 365 * 24 * 3600;
+
+/** Clock skew allowed between the token's issuer and this service on `exp`, `nbf` and `iat`: 30 s. */
+export const TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
 
 const claims = z.object({
   sub: z.string().regex(SUBJECT),
   tenant: z.string().regex(TENANT_PATTERN),
   roles: z.array(z.string().max(64)).max(32),
+  iat: z.number(),
+  exp: z.number(),
 });
 
 /**
- * Signs an HS256 bearer token with `iss` = `config.jwtIssuer`, `sub`, `tenant`, `roles`,
- * `iat` and `exp` = now + `expiresInSeconds` (used by the CLI's `token` command).
+ * Signs an HS256 bearer token with `iss` = `config.jwtIssuer`, `aud` = `config.jwtAudience`,
+ * `sub`, `tenant`, `roles`, `iat` and `exp` = now + `expiresInSeconds` (used by the CLI's
+ * `token` command).
  * @throws Error when the tenant id or subject is invalid, no role or an unknown one is given,
  *   or the lifetime is not 1 s to a year (`MAX_TOKEN_LIFETIME_SECONDS`)
  */
@@ -74,6 +80,7 @@ export function mintToken(config: TokenConfig, input: MintTokenInput): string {
     key: config.jwtSecret,
     algorithm: 'HS256',
     iss: config.jwtIssuer,
+    aud: config.jwtAudience,
     sub: input.subject,
     expiresIn: input.expiresInSeconds * 1000,
   });
@@ -89,7 +96,10 @@ function verifierFor(config: TokenConfig): (token: string) => unknown {
       key: config.jwtSecret,
       algorithms: ['HS256'],
       allowedIss: config.jwtIssuer,
-      requiredClaims: ['iss', 'exp', 'sub', 'tenant', 'roles'],
+      allowedAud: config.jwtAudience,
+      maxAge: MAX_TOKEN_LIFETIME_SECONDS * 1000,
+      clockTolerance: TOKEN_CLOCK_TOLERANCE_SECONDS * 1000,
+      requiredClaims: ['iss', 'aud', 'iat', 'exp', 'sub', 'tenant', 'roles'],
     }) as (token: string) => unknown;
     verifiers.set(config, verify);
   }
@@ -98,8 +108,11 @@ function verifierFor(config: TokenConfig): (token: string) => unknown {
 
 /**
  * Verifies a bearer token: HS256 signature with `config.jwtSecret`, `iss` equal to
- * `config.jwtIssuer`, `exp` present and in the future (`nbf` honoured when present),
- * `sub` a string, `tenant` matching `TENANT_PATTERN`, `roles` an array of strings.
+ * `config.jwtIssuer`, `aud` equal to (or, as an array, holding) `config.jwtAudience`, `iat`
+ * present and not in the future, `exp` present and in the future, at most
+ * `MAX_TOKEN_LIFETIME_SECONDS` after `iat` (`nbf` honoured when present; every time check
+ * allows `TOKEN_CLOCK_TOLERANCE_SECONDS` of skew), `sub` a string, `tenant` matching
+ * `TENANT_PATTERN`, `roles` an array of strings.
  * @returns the principal
  * @throws InvalidTokenError `expired` or `invalid`
  */
@@ -113,6 +126,9 @@ export function verifyToken(config: TokenConfig, token: string): Principal {
   }
   const parsed = claims.safeParse(payload);
   if (!parsed.success) throw new InvalidTokenError('invalid', 'the token does not carry valid sub, tenant and roles claims');
+  const { iat, exp } = parsed.data;
+  if (iat > Date.now() / 1000 + TOKEN_CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError('invalid', 'the token is issued in the future (iat)');
+  if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS) throw new InvalidTokenError('invalid', 'the token lives longer than a year (exp - iat)');
   const roles = ROLES.filter((r) => parsed.data.roles.includes(r));
   return { subject: parsed.data.sub, tenantId: parsed.data.tenant, roles };
 }

@@ -1,26 +1,28 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { CommandContext } from '../../application/command-context.js';
 import type { CommandResult } from '../../application/command-handler.js';
 import * as commerce from '../../application/commerce/index.js';
-import { formatPosition } from '../../application/ports/event-store.js';
-import { CheckoutProcessManager } from '../../application/process-managers/checkout/index.js';
+import { formatPosition, latestPosition } from '../../application/ports/event-store.js';
+import { CheckoutProcessManager, checkoutProcessDecider } from '../../application/process-managers/checkout/index.js';
 import { orderDecider } from '../../domain/order/index.js';
 import { isAdmin, type Principal, type Role } from './auth.js';
 import * as bodies from './command-schemas.js';
 import { commandContext, keyHeader } from './context.js';
 import type { HttpDependencies } from './deps.js';
 import { authenticate, principalOf, requireRoles } from './guard.js';
-import { claimIdempotencyKey, requestFingerprint } from './idempotency.js';
+import { problemFor } from './error-handler.js';
+import { claimIdempotencyKey, recordIdempotentResponse, requestFingerprint, type IdempotentResponse } from './idempotency.js';
 import { assertActsFor, assertHeldGuestBasket, assertOwnsBasket, assertOwnsOrder } from './ownership.js';
-import { HttpProblem, problem } from './problems.js';
+import { HttpProblem, problem, sendProblem, type Problem } from './problems.js';
 import { parseInput } from './validation.js';
 
 /**
  * The body of every successful command response: the stream the command wrote, its last
- * revision (decimal string; "-1" when the stream still does not exist) and the `$all`
- * position of its last event as `<commit>/<prepare>` (null when none). Pass `position`
+ * revision (decimal string; "-1" when the stream still does not exist) and the latest `$all`
+ * position the command caused as `<commit>/<prepare>` (its events and the steps it ran
+ * synchronously; a repeat: its original events'; null when none). Pass `position`
  * to a query as `?position=` to read your own write.
  */
 export interface CommandResponse {
@@ -67,6 +69,11 @@ export function derivedId(context: CommandContext, kind: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** 403 `forbidden` naming `field`: a body field only an admin may send. */
+function adminOnlyField(field: string, detail: string): HttpProblem {
+  return new HttpProblem(problem('forbidden', 403, 'Forbidden', detail, { field }));
+}
+
 const ADMIN: readonly Role[] = ['admin'];
 const CUSTOMER_OR_ADMIN: readonly Role[] = ['customer', 'admin'];
 
@@ -109,18 +116,48 @@ async function withId<T, K extends string>(
 
 /**
  * Registers one command route on the plugin. A request with an `Idempotency-Key` claims
- * it for its route, caller and validated body (`claimIdempotencyKey`) before it runs.
+ * it for its route, caller and validated body (`claimIdempotencyKey`) before it runs,
+ * then runs with the key's command id. Its answer is stored for the key when final: a 200,
+ * or a 4xx problem the run ended with (a domain rejection, a refused ownership), except
+ * 409 `concurrency-conflict`; not a 202 (the work is still settling: a retry resumes it) nor
+ * a 5xx. A retry whose answer is stored gets that status and body at once, with
+ * `Idempotent-Replayed: true` (a replayed problem carries the retry's own `requestId`);
+ * a retry while the first request still runs runs too, with the same command id (the
+ * command handler appends once). Validation, authentication and a refused key store nothing.
  */
 function post<S extends z.ZodType>(instance: FastifyInstance, deps: HttpDependencies, route: CommandRoute<S>): void {
   instance.post(route.path, { onRequest: requireRoles(route.roles) }, async (request, reply) => {
     const principal = principalOf(request);
+    const key = keyHeader(request, 'idempotency-key');
     const context = commandContext(request, principal, deps.config.businessTimeZone, deps.now());
     const input = parseInput(route.body, request.body);
-    const key = keyHeader(request, 'idempotency-key');
-    if (key !== undefined) await claimIdempotencyKey(deps.db, principal.tenantId, key, requestFingerprint(route.path, principal.subject, input), deps.config.idempotencyKeyTtlHours);
-    const response = await route.run({ deps, principal, context, input });
-    return reply.code(route.status?.(response) ?? 200).send(response);
+    const answer = (response: CommandResponse) => reply.code(route.status?.(response) ?? 200).send(response);
+    if (key === undefined) return answer(await route.run({ deps, principal, context, input }));
+
+    const claim = await claimIdempotencyKey(deps.db, principal.tenantId, key, requestFingerprint(route.path, principal.subject, input), deps.config.idempotencyKeyTtlHours);
+    if (claim.response) return replay(reply, claim.response);
+    const remember = (status: number, body: unknown) =>
+      recordIdempotentResponse(deps.db, principal.tenantId, key, claim.commandId, { status, body }).catch((error: unknown) => {
+        request.log.error({ err: error }, 'storing the answer to an idempotency key failed'); // a retry runs again, with the same command id
+      });
+    let response: CommandResponse;
+    try {
+      response = await route.run({ deps, principal, context: { ...context, commandId: claim.commandId }, input });
+    } catch (error) {
+      const { problem: rejection } = problemFor(error);
+      if (rejection.status >= 400 && rejection.status < 500 && rejection.code !== 'concurrency-conflict') await remember(rejection.status, rejection);
+      throw error;
+    }
+    if ((route.status?.(response) ?? 200) === 200) await remember(200, response);
+    return answer(response);
   });
+}
+
+/** Answers a keyed request with its stored first answer, marked `Idempotent-Replayed: true`. */
+function replay(reply: FastifyReply, stored: IdempotentResponse): FastifyReply {
+  const replayed = { 'idempotent-replayed': 'true' };
+  if (stored.status >= 400) return sendProblem(reply, stored.body as Problem, replayed);
+  return reply.code(stored.status).headers(replayed).send(stored.body);
 }
 
 /**
@@ -177,9 +214,14 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     roles: CUSTOMER_OR_ADMIN,
     body: bodies.checkOutBody,
     run: async ({ deps, principal, context, input }) => {
+      if (!isAdmin(principal)) {
+        // Only the payment provider's integration / back office (admin) may say money was taken or price shipping.
+        if (input.payment.external?.captured === true) throw adminOnlyField('payment.external.captured', 'only an admin may state that an external payment is captured; it is recorded through /orders/record-payment');
+        if (input.shipping !== undefined) throw adminOnlyField('shipping', 'shipping is priced by the server; omit it');
+      }
       await assertOwnsBasket(deps.handler, principal, input.basketId);
       const orderId = input.orderId ?? derivedId(context, 'order');
-      const result = await commerce.checkout(deps.handler, context, { ...input, orderId }, processes);
+      const result = await commerce.checkout(deps.handler, context, { ...input, orderId }, { ...processes, shippingPolicy: deps.config.shipping });
       return { ...commandResponse(result.order), orderId, confirmed: result.confirmed, status: result.status, total: result.total };
     },
   });
@@ -331,7 +373,10 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
     run: async ({ deps, context, input }) => {
       const cancelled = await commerce.expireUnpaidOrder(deps.handler, context, { orderId: input.orderId, now: context.occurredAt }, processes);
       const loaded = await deps.handler.load(orderDecider, commerce.orderStream(context.tenantId, input.orderId));
-      return { ...commandResponse({ streamId: commerce.orderStream(context.tenantId, input.orderId), revision: loaded.revision, position: loaded.lastPosition, events: [] }), cancelled };
+      // The checkout process records each compensation step after it: its stream's last event is the latest this command caused.
+      const process = await deps.handler.load(checkoutProcessDecider, commerce.checkoutStream(context.tenantId, input.orderId));
+      const position = latestPosition(loaded.lastPosition, process.lastPosition);
+      return { ...commandResponse({ streamId: commerce.orderStream(context.tenantId, input.orderId), revision: loaded.revision, position, events: [] }), cancelled };
     },
   });
   post(instance, deps, adminRoute('/orders/start-processing', bodies.startProcessingBody, commerce.startOrderProcessing));

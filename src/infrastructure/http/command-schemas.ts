@@ -49,12 +49,14 @@ export const changeQuantityBody = z.strictObject({ basketId: id, sku: id, quanti
 /**
  * `POST /commands/baskets/check-out`; `orderId` is derived from the command id (UUID-shaped)
  * when absent, so a retry with the same Idempotency-Key resumes the same order; `warehouses`:
- * other warehouses the lines may be allocated from, in priority order.
+ * other warehouses the lines may be allocated from, in priority order. `shipping` and
+ * `payment.external.captured: true` are an admin's only (the route refuses them from a customer);
+ * `shipping` absent → priced by the configured shipping policy.
  */
 export const checkOutBody = z.strictObject({
   basketId: id,
   orderId: id.optional(),
-  shipping: money,
+  shipping: money.optional(),
   warehouses: z.array(id).max(20, { error: 'must list at most 20 warehouses' }).optional(),
   payment: z.strictObject({
     wallet: money.optional(),

@@ -29,20 +29,20 @@ export function keyHeader(request: FastifyRequest, name: string): string | undef
  * - `tenantId`: the token's tenant (never the body's or a header's);
  * - `actor`: `user:<sub>`;
  * - `correlationId`: the request id (`X-Request-Id` when sent, else a generated UUID);
- * - `commandId`: the `Idempotency-Key` header when sent, else a random UUID; it becomes
- *   the causation id of the events the command appends;
+ * - `commandId`: a random UUID (a request with an `Idempotency-Key` runs with the key's
+ *   command id instead, see `claimIdempotencyKey`); it becomes the causation id of the
+ *   events the command appends;
  * - `occurredAt`: `now` as business time in `timeZone` (see `businessTime`).
- * @throws HttpProblem 400 `validation-failed` (field `idempotency-key` or `x-request-id`)
- *   when either header is not 1–128 visible ASCII characters
+ * @throws HttpProblem 400 `validation-failed` (field `x-request-id`) when that header is
+ *   not 1–128 visible ASCII characters
  */
 export function commandContext(request: FastifyRequest, principal: Principal, timeZone: string, now: Date): CommandContext {
-  const commandId = keyHeader(request, 'idempotency-key') ?? randomUUID();
   keyHeader(request, 'x-request-id');
   return {
     tenantId: principal.tenantId,
     actor: `user:${principal.subject}`,
     correlationId: request.id,
-    commandId,
+    commandId: randomUUID(),
     occurredAt: businessTime(now, timeZone),
   };
 }

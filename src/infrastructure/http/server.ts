@@ -10,6 +10,7 @@ import type { HttpDependencies } from './deps.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { validationFailed } from './problems.js';
 import { queryRoutes } from './query-routes.js';
+import { registerRateLimits } from './rate-limit.js';
 import { prototypePoisoningKeys } from './validation.js';
 
 /** What `buildServer` needs. */
@@ -51,7 +52,9 @@ function jsonBodyParser(parse: JsonParser): JsonParser {
  * Builds the HTTP API (not listening: the caller calls `listen`, or `inject` in tests).
  * - `GET /health` → 200 `{ status: 'ok' }`, public;
  * - `POST /commands/...` (`commandRoutes`) and `GET /queries/...` (`queryRoutes`), bearer token required;
- * - unknown routes → 404 `not-found`; every error is `application/problem+json`.
+ * - unknown routes → 404 `not-found`; every error is `application/problem+json`;
+ * - every route but `/health` rate-limited per principal, else per IP (`registerRateLimits`):
+ *   over the limit → 429 `rate-limited` with `Retry-After`.
  * Request ids come from `X-Request-Id` when sent, else a random UUID; they are the
  * commands' correlation ids and are echoed in the `X-Request-Id` response header.
  */
@@ -77,6 +80,7 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     reply.header('x-request-id', request.id);
     done();
   });
+  await registerRateLimits(server, deps.config);
 
   server.get('/health', () => Promise.resolve({ status: 'ok' }));
 
