@@ -19,7 +19,11 @@ export interface CheckoutRunner {
  * `process_manager_checkpoints`) that finishes processes a crashed request left half-way and
  * reacts to payment results (a failed pass is logged and tried again after a backoff), and a
  * timer that, every `expiryEveryMs` (default 60 s), cancels unpaid orders past their payment
- * deadline at the current business time.
+ * deadline at the current business time (the clock is read here, at the edge). The orders
+ * waiting for payment are rebuilt from the log on start (see `CheckoutSubscriber`), so those
+ * placed before a restart expire too; every instance runs the timer, and an order is
+ * cancelled once whichever instances expire it. A tick is skipped while the last one runs;
+ * `stop()` waits for it.
  */
 export async function startCheckoutRunner(deps: {
   store: EventStore;
@@ -38,20 +42,24 @@ export async function startCheckoutRunner(deps: {
   const loop = subscriber.run().catch((error: unknown) => {
     deps.logger.error({ err: error, checkpoint: formatPosition(subscriber.checkpoint) }, 'checkout process manager stopped');
   });
+  let expiring: Promise<void> | undefined;
   const timer = setInterval(() => {
-    subscriber.expireDue(businessTime(new Date(), deps.businessTimeZone)).then(
-      (cancelled) => {
-        if (cancelled.length > 0) deps.logger.info({ orders: cancelled }, 'unpaid orders expired');
-      },
-      (error: unknown) => deps.logger.error({ err: error }, 'expiring unpaid orders failed'),
-    );
+    expiring ??= subscriber
+      .expireDue(businessTime(new Date(), deps.businessTimeZone))
+      .then(
+        (cancelled) => {
+          if (cancelled.length > 0) deps.logger.info({ orders: cancelled }, 'unpaid orders expired');
+        },
+        (error: unknown) => deps.logger.error({ err: error }, 'expiring unpaid orders failed'),
+      )
+      .finally(() => (expiring = undefined));
   }, deps.expiryEveryMs ?? 60_000);
   timer.unref();
   return {
     async stop() {
       clearInterval(timer);
       subscriber.stop();
-      await loop;
+      await Promise.all([loop, expiring]);
     },
   };
 }
