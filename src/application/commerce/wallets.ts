@@ -30,16 +30,24 @@ export function openWallet(handler: CommandHandler, context: CommandContext, inp
 }
 
 /**
- * Credits a wallet's main balance (top-up, voucher, gift, adjustment, gift cheque) with a reason and a reference.
- * @throws DomainError `wallet-not-found`, `wallet-frozen`, `invalid-amount`, `currency-mismatch`
+ * Credits a wallet's main balance (top-up, voucher, gift, adjustment, gift cheque) with a reason and a reference
+ * (`amount` in minor units of the wallet currency). With a `creditId` the credit is applied once: the same
+ * credit again (same amount, reason and reference, under any command id) appends nothing and answers the
+ * stream, revision and position of its original `WalletCredited`, never those of later events.
+ * @throws DomainError `wallet-not-found`, `wallet-frozen`, `invalid-amount`, `currency-mismatch`,
+ *   `amount-out-of-range` (422), `credit-exists` (409: that `creditId` was applied with other content)
  */
-export function creditWallet(
+export async function creditWallet(
   handler: CommandHandler,
   context: CommandContext,
   input: { customerId: string; amount: Money; reason: WalletCreditReason; reference: string; creditId?: string },
 ): Promise<CommandResult<WalletEvent>> {
   const { customerId, ...rest } = input;
-  return onWallet(handler, context, customerId, { type: 'CreditWallet', data: { walletId: customerId, ...rest } });
+  const result = await onWallet(handler, context, customerId, { type: 'CreditWallet', data: { walletId: customerId, ...rest } });
+  if (result.events.length > 0 || input.creditId === undefined) return result;
+  // A repeat: answer with the original credit (one event), not the wallet's latest event.
+  const original = (await handler.store.readStream(result.streamId)).find((e) => e.type === 'WalletCredited' && e.data.creditId === input.creditId);
+  return original ? { ...result, revision: original.revision, position: original.position } : result;
 }
 
 /**

@@ -19,7 +19,8 @@ export type OpenWallet = DomainCommand<
 /**
  * Adds `amount` (minor units > 0, wallet currency) to the main balance for `reason`;
  * `reference` names the source (payment id, voucher code, gift cheque code…).
- * `creditId`, when given, makes the credit idempotent: a second credit with the same id is a no-op.
+ * `creditId`, when given, makes the credit idempotent: the same credit again (same amount,
+ * reason and reference) is a no-op; the same id with other content is refused (`credit-exists`).
  */
 export type CreditWallet = DomainCommand<
   'CreditWallet',

@@ -24,6 +24,7 @@ import {
   amountOutOfRange,
   bonusAlreadyExpired,
   bonusLotExists,
+  creditExists,
   currencyMismatch,
   insufficientFunds,
   invalidAmount,
@@ -78,13 +79,14 @@ const CURRENCY = /^[A-Z]{3}$/;
  *   requests and payouts, bonus grants and both transfer sides; it still accepts refunds,
  *   rejections (which release holds), transfer reversals and bonus expiry: money coming back.
  * - Movements carrying an id (`creditId`, `paymentId`, `refundId`, `requestId`, `transferId`,
- *   `lotId`) are idempotent: repeating them is a no-op. Requests, lots and transfers compare
- *   their whole content: the same id with other content is refused (`request-exists`,
- *   `bonus-lot-exists`, `transfer-exists`).
+ *   `lotId`) are idempotent: repeating them is a no-op. Credits, requests, lots and transfers
+ *   compare their whole content: the same id with other content is refused (`credit-exists`,
+ *   `request-exists`, `bonus-lot-exists`, `transfer-exists`). A credit or lot repeated as it
+ *   was is a no-op even on a wallet frozen since.
  * @throws DomainError `invalid-currency`, `invalid-amount`, `currency-mismatch`, `amount-out-of-range`,
  *   `invalid-reason`, `invalid-time`, `bonus-already-expired`, `invalid-destination`, `invalid-transfer` (422);
  *   `wallet-already-opened`, `wallet-not-found`, `wallet-frozen`, `insufficient-funds`, `refund-exceeds-payment`,
- *   `bonus-lot-exists`, `request-exists`, `request-not-found`, `request-not-pending`, `transfer-exists`,
+ *   `bonus-lot-exists`, `credit-exists`, `request-exists`, `request-not-found`, `request-not-pending`, `transfer-exists`,
  *   `transfer-not-found`, `transfer-reversed` (409)
  */
 export function decideWallet(command: WalletCommand, state: WalletState): readonly WalletEvent[] {
@@ -137,8 +139,13 @@ function open({ data }: OpenWallet, state: WalletState): readonly WalletEvent[] 
 
 function credit({ data }: CreditWallet, state: WalletState): readonly WalletEvent[] {
   assertUsableAmount(data.amount, state, data.walletId);
+  const earlier = data.creditId === undefined ? undefined : own(state.credits, data.creditId);
+  if (earlier && data.creditId !== undefined) {
+    // The same credit again is a no-op, even on a wallet frozen since.
+    if (earlier.amount === data.amount.minor && earlier.reason === data.reason && earlier.reference === data.reference) return [];
+    throw creditExists(data.creditId);
+  }
   if (state.frozen) throw walletFrozen(data.walletId);
-  if (data.creditId !== undefined && own(state.applied, `credit:${data.creditId}`)) return [];
   const balance = checkedBalance(state, data.amount.minor);
   const { walletId, amount, reason, reference } = data;
   // A manual credit shaped like an old approval (reason top-up, reference of a pending request)

@@ -15,6 +15,7 @@ export const walletErrorCodes = [
   'invalid-time',
   'bonus-already-expired',
   'bonus-lot-exists',
+  'credit-exists',
   'request-exists',
   'request-not-found',
   'request-not-pending',
@@ -112,6 +113,11 @@ export function bonusAlreadyExpired(lotId: string, expiresAt: string, at: string
 /** 409 `bonus-lot-exists`: a lot with this id was granted before with another amount, expiry, reason or reference. */
 export function bonusLotExists(lotId: string): DomainError {
   return new DomainError('bonus-lot-exists', `bonus lot ${lotId} was already granted`, 'conflict', { lotId });
+}
+
+/** 409 `credit-exists`: a credit with this id was applied before with another amount, reason or reference. */
+export function creditExists(creditId: string): DomainError {
+  return new DomainError('credit-exists', `credit ${creditId} was already applied with other content`, 'conflict', { creditId });
 }
 
 /**

@@ -20,7 +20,9 @@ export type WalletOpened = DomainEvent<
 /**
  * `amount` was credited to the main balance for `reason`; `reference` names the source
  * (for an approved top-up request: the request id; for a gift cheque: its code).
- * `creditId` is present when the credit was idempotent by id.
+ * `creditId`: the credit's id when it was given one (admin credits, gift cheques), which makes
+ * it idempotent (see `CreditWallet`); absent on approvals, imports and credits written before
+ * the field existed, which are folded as before.
  *
  * `requestId` says which top-up request the credit settles, and only an approval
  * (`ApproveTopUp`) settles one:

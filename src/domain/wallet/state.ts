@@ -1,5 +1,5 @@
 import { instantOf } from '../shared/index.js';
-import type { TopUpMethod } from './commands.js';
+import type { TopUpMethod, WalletCreditReason } from './commands.js';
 import type { BonusLotAmount, WalletCredited, WalletEvent } from './events.js';
 
 /** A bonus lot still holding `remaining` minor units, spendable until `expiresAt` (ISO 8601, exclusive). */
@@ -38,6 +38,13 @@ export interface BonusGrant {
   readonly reference: string;
 }
 
+/** A credit as applied under its `creditId` (`amount` in minor units), for idempotency per credit id. */
+export interface CreditRecord {
+  readonly amount: number;
+  readonly reason: WalletCreditReason;
+  readonly reference: string;
+}
+
 /**
  * One transfer as this wallet saw it: `sent` from here (`reversed` once its amount came back),
  * `received` here, or `refused` here (never to be received). `counterparty`: the other wallet;
@@ -60,8 +67,9 @@ export interface TransferRecord {
  * - `paidByOrder`: orderId → minor units paid for it from this wallet net of refunds (main + bonus);
  * - `orderPayments`: the same split by main balance and bonus lot, for refunds;
  * - `bonusGrants`: lotId → the lot as granted (also once spent or expired);
+ * - `credits`: creditId → the credit as applied (credits written without an id are not kept);
  * - `topUps`, `withdrawals`: requestId → the request; `transfers`: transferId → this wallet's side;
- * - `applied`: ids of idempotent movements already applied (`credit:<id>`, `payment:<id>`, `refund:<id>`, `lot:<id>`).
+ * - `applied`: ids of idempotent movements already applied (`payment:<id>`, `refund:<id>`, `lot:<id>`).
  * Before it is opened, ids and currency are empty strings and every figure is 0.
  */
 export interface WalletState {
@@ -76,6 +84,7 @@ export interface WalletState {
   readonly frozen: boolean;
   readonly paidByOrder: Readonly<Record<string, number>>;
   readonly orderPayments: Readonly<Record<string, WalletOrderPayment>>;
+  readonly credits: Readonly<Record<string, CreditRecord>>;
   readonly topUps: Readonly<Record<string, TopUpRequest>>;
   readonly withdrawals: Readonly<Record<string, WithdrawalRequest>>;
   readonly transfers: Readonly<Record<string, TransferRecord>>;
@@ -95,6 +104,7 @@ export const initialWalletState: WalletState = {
   frozen: false,
   paidByOrder: {},
   orderPayments: {},
+  credits: {},
   topUps: {},
   withdrawals: {},
   transfers: {},
@@ -205,12 +215,13 @@ export function evolveWallet(state: WalletState, event: WalletEvent): WalletStat
       return { ...initialWalletState, status: 'open', walletId, customerId, currency };
     }
     case 'WalletCredited': {
+      const { amount, reason, reference, creditId } = event.data;
       const settled = settledTopUp(state, event.data);
       const request = settled === undefined ? undefined : own(state.topUps, settled);
       return {
         ...state,
-        balance: state.balance + event.data.amount.minor,
-        applied: mark(state, event.data.creditId === undefined ? undefined : `credit:${event.data.creditId}`),
+        balance: state.balance + amount.minor,
+        credits: creditId === undefined ? state.credits : { ...state.credits, [creditId]: { amount: amount.minor, reason, reference } },
         // The request keeps the credited amount, as it always did (same state for old logs).
         topUps: settled === undefined || !request ? state.topUps : { ...state.topUps, [settled]: { ...request, amount: event.data.amount.minor, status: 'approved' } },
       };

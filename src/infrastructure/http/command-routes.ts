@@ -194,7 +194,12 @@ export const commandRoutes: FastifyPluginAsync<HttpDependencies> = (instance, de
       return commandResponse(await commerce.openWallet(deps.handler, context, input));
     },
   });
-  post(instance, deps, adminRoute('/wallets/credit', bodies.creditWalletBody, commerce.creditWallet));
+  post(instance, deps, {
+    path: '/wallets/credit',
+    roles: ADMIN,
+    body: bodies.creditWalletBody,
+    run: ({ deps, context, input }) => withId(context, input, 'creditId', 'wallet-credit', (i) => commerce.creditWallet(deps.handler, context, i)),
+  });
   post(instance, deps, {
     path: '/baskets/open',
     roles: CUSTOMER_OR_ADMIN,

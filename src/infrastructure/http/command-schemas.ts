@@ -26,9 +26,13 @@ export const receiveStockBody = z.strictObject({ sku: id, warehouseId: id, quant
 /** `POST /commands/wallets/open`. */
 export const openWalletBody = z.strictObject({ customerId: id, currency });
 
-/** `POST /commands/wallets/credit`. */
+/**
+ * `POST /commands/wallets/credit`. `creditId` names the credit (derived from the command id when
+ * absent): the same credit again is a no-op, the same id with other content `409 credit-exists`.
+ */
 export const creditWalletBody = z.strictObject({
   customerId: id,
+  creditId: id.optional(),
   amount: money,
   reason: z.enum(['top-up', 'voucher', 'gift', 'adjustment']),
   reference: text(200),
