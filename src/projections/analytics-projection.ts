@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
+import { catalogueCategoryPath } from '../domain/product/index.js';
 import { stockLevelOf } from '../domain/stock/index.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './catalogue-projection.js';
 import { int, list, localDay, localHour, moneyOf, optStr, str, type ApplyContext, type Projection } from './projection.js';
@@ -155,7 +156,7 @@ async function setup(db: Executor): Promise<void> {
   await sql`
     create table analytics_basket_daily (
       tenant_id text not null, day date not null, currency char(3) not null,
-      opened integer not null, checked_out integer not null, abandoned integer not null,
+      opened integer not null, checked_out integer not null, abandoned integer not null, merged integer not null,
       primary key (tenant_id, day, currency)
     )`.execute(db);
 }
@@ -304,7 +305,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
   const freezes = new Counters(2);
   const payments = new Counters(2);
   const coupons = new Counters(4);
-  const basketDaily = new Counters(3);
+  const basketDaily = new Counters(4);
 
   // Rows of earlier batches this batch needs: from the rebuild's memo, the rest loaded
   // first, in one query per table.
@@ -355,7 +356,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
           currency = total.currency;
           const sku = str(l, 'sku');
           const prev = lines.get(sku);
-          lines.set(sku, { units: (prev?.units ?? 0) + int(l, 'quantity'), gmv: (prev?.gmv ?? 0) + total.minor, name: str(l, 'name'), category: str(l, 'category') });
+          lines.set(sku, { units: (prev?.units ?? 0) + int(l, 'quantity'), gmv: (prev?.gmv ?? 0) + total.minor, name: str(l, 'name'), category: catalogueCategoryPath(str(l, 'category')) });
         }
         const memo: OrderMemo = {
           tenant, orderId, customerId: str(d, 'customerId'), currency, day, hour: localHour(at),
@@ -460,7 +461,9 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
           case 'BasketAssigned':
             memo.customerId = str(d, 'customerId');
             break;
-          case 'BasketMerged':
+          case 'BasketMerged': // a guest basket closed into a customer's (claimed before: still open until then)
+            if (memo.status === 'abandoned') basketDaily.add(cohort, [0, 0, -1]);
+            if (memo.status !== 'merged') basketDaily.add(cohort, [0, 0, 0, 1]);
             memo.status = 'merged';
             memo.closedAt = at;
             break;
@@ -499,7 +502,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
     db, 'analytics_coupons_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['code', 'text'], ['currency', 'text']),
     columns(['held', 'int4'], ['released', 'int4'], ['held_discount_minor', 'int8'], ['released_discount_minor', 'int8']), coupons.list(),
   );
-  await addToCounters(db, 'analytics_basket_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text']), columns(['opened', 'int4'], ['checked_out', 'int4'], ['abandoned', 'int4']), basketDaily.list());
+  await addToCounters(db, 'analytics_basket_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text']), columns(['opened', 'int4'], ['checked_out', 'int4'], ['abandoned', 'int4'], ['merged', 'int4']), basketDaily.list());
 
   // Orders, stock and baskets: the batch read every stored row it changes, so it knows which
   // rows are new (plain insert) and which exist (update) — no `on conflict` path. With
@@ -644,7 +647,9 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  * hours are the business time's local ones):
  * - `analytics_sales_hourly`: orders, GMV (line totals, shipping excluded) and items per
  *   hour of placement, with what cancellations later took back (net = placed − cancelled);
- * - `analytics_product_daily`: the same per product and day (categories, top sellers), and
+ * - `analytics_product_daily`: the same per product and day (categories, top sellers; the
+ *   category as the catalogue files it, `catalogueCategoryPath`: `Home > Kitchen` and
+ *   `Home/Kitchen` are one category, `Home/Kitchen`), and
  *   per product and day of the return the units returned (`returned_units`) and the amount
  *   due back for them (`returned_amount_minor`: the paid price — line total less its discount
  *   share, plus tax — as `OrderItemsReturned` gives it per item, so not a GMV figure);
@@ -684,8 +689,10 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  *   (`StockThresholdSet`, `domain_alerts`: the aggregate raises alerts at these levels),
  *   else `DEFAULT_LOW_STOCK_THRESHOLD` (as the catalogue's `stock_status`);
  * - `analytics_baskets`, `analytics_basket_daily`: baskets opened, checked out (less those
- *   reopened after a failed checkout) and abandoned, by day of opening (conversion =
- *   checked out / opened); guest baskets take their customer when assigned;
+ *   reopened after a failed checkout), abandoned and merged (guest baskets closed into a
+ *   customer's basket, `BasketMerged`; a claimed one, `GuestBasketClaimed`, is still open),
+ *   by day of opening (conversion = checked out / opened); guest baskets take their customer
+ *   when assigned;
  * - `analytics_orders`, `analytics_order_items`: what a cancellation needs to take back and
  *   a return needs to name its products.
  *
@@ -694,7 +701,7 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  */
 export const analyticsProjection: Projection = {
   name: 'analytics',
-  version: 6,
+  version: 7,
   description: 'hourly/daily GMV, products (with returns), categories, cancellations and refunds, payment outcomes, coupons, wallet flows and freezes, stock alerts, baskets',
   eventTypes: new Set<string>([...ORDER, ...RETURNS, ...PAYMENTS, ...COUPONS, ...WALLET, ...FREEZES, ...STOCK, ...BASKET]),
   tables: [

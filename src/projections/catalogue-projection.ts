@@ -1,15 +1,14 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
-import { catalogueCategoryPath, categoryPath } from '../application/queries/catalogue-queries.js';
 import { foldForSearch } from '../application/queries/search-text.js';
-import { productEventTypes } from '../domain/product/index.js';
+import { catalogueCategoryPath, categoryPath, productEventTypes } from '../domain/product/index.js';
 import { int, moneyOf, str, type Projection } from './projection.js';
 import { addToCounters, columns, insertRows, unnest, type Executor } from './sql.js';
 
 /** Units at or below which an SKU counts as low on stock (summed over warehouses) when no threshold was set for it. */
 export const DEFAULT_LOW_STOCK_THRESHOLD = 5;
 
-/** The category path of a category name (defined beside the catalogue queries, which filter by it). */
+/** The category path of a category name (the product aggregate's rule, which the queries filter by too). */
 export { categoryPath };
 
 /** Every ancestor path of a category path, itself included, root first (`a/b/c` → `a`, `a/b`, `a/b/c`). */

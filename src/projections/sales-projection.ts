@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '../application/ports/event-store.js';
+import { catalogueCategoryPath } from '../domain/product/index.js';
 import { int, list, localDay, MalformedEventError, moneyOf, optStr, str, type Projection } from './projection.js';
 import { addExact, addToCounters, columns, insertRows, selectByKeys, updateRows, type Executor } from './sql.js';
 
@@ -31,6 +32,7 @@ interface Allocation {
 interface Line {
   readonly sku: string;
   readonly name: string;
+  /** The catalogue's path of the line's category (`catalogueCategoryPath`: `Home > Kitchen` → `Home/Kitchen`). */
   readonly category: string;
   readonly quantity: number;
   readonly unitPriceMinor: number;
@@ -127,7 +129,7 @@ function linesOf(data: Record<string, unknown>): Line[] {
       taxRate: l.taxRate === undefined || l.taxRate === null ? null : int(l, 'taxRate'),
       sku: str(l, 'sku'),
       name: str(l, 'name'),
-      category: str(l, 'category'),
+      category: catalogueCategoryPath(str(l, 'category')),
       warehouseId: str(l, 'warehouseId'),
       quantity: int(l, 'quantity'),
       unitPriceMinor: moneyOf(l, 'unitPrice').minor,
@@ -483,7 +485,9 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
  * line the units allocated to each warehouse, `seq` in the order of the allocations: the
  * warehouses that reserve and ship them), and
  * `daily_sales_by_category` (GMV in minor units, orders and items per local day of
- * placement and category; a cancellation takes its order back out of that day).
+ * placement and category; a cancellation takes its order back out of that day). A category
+ * is stored as the catalogue files it (`catalogueCategoryPath`: `Home > Kitchen` and
+ * `Home/Kitchen` are one row, `Home/Kitchen`), in `order_lines` as in the daily rows.
  * Line prices only: shipping is not GMV.
  *
  * Amounts of `orders` (minor units, order currency), as `OrderPlaced` gives them:
@@ -513,7 +517,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[]): Promise<vo
  */
 export const salesProjection: Projection = {
   name: 'sales',
-  version: 4,
+  version: 5,
   description: 'orders with their lines, allocations, discount, KDV, payments, refunds and status, daily sales by category',
   eventTypes: new Set<string>(['OrderPlaced', ...ORDER_EVENTS]),
   tables: ['orders', 'order_refunds', 'order_lines', 'order_line_allocations', 'daily_sales_by_category'],

@@ -55,6 +55,12 @@ describe('product: RegisterProduct', () => {
   it('rejects a blank category', () => {
     rejects(productDecider, [], register({ category: '' }), 'invalid-product', 'unprocessable', { field: 'category' });
   });
+
+  for (const category of [' > ', '/', ' / > ']) {
+    it(`rejects a category of separators only (${JSON.stringify(category)}): no segment to file it under`, () => {
+      rejects(productDecider, [], register({ category }), 'invalid-product', 'unprocessable', { field: 'category' });
+    });
+  }
 });
 
 describe('product: ChangeProductPrice', () => {

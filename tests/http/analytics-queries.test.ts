@@ -162,7 +162,7 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     assert.deepEqual(alerts.map((a) => [a.sku, a.level, a.available]), [['MUG-2', 'low', 3]]);
     assert.deepEqual((await get<unknown[]>(admin, 'analytics/stock-alerts?level=out')).data, []);
     const funnel = (await get<{ total: unknown; days: unknown[] }>(admin, 'analytics/baskets')).data;
-    assert.deepEqual(funnel.total, { opened: 4, checkedOut: 3, abandoned: 0, open: 1, conversionRate: 0.75, abandonmentRate: 0 });
+    assert.deepEqual(funnel.total, { opened: 4, checkedOut: 3, abandoned: 0, merged: 0, open: 1, conversionRate: 0.75, abandonmentRate: 0 });
   });
 
   it('analytics: returned units per product, payment outcomes, coupon redemptions, wallet requests', async () => {

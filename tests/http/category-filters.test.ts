@@ -47,15 +47,17 @@ describe('HTTP queries: every category filter reads a path spelled with > or / a
     assert.deepEqual(await catalogue('Home > Kitchen'), ['KNIFE', 'MUG', 'PAN']);
   });
 
-  it('daily sales: Home > Kitchen gives the same rows as Home/Kitchen (the category itself, in either spelling)', async () => {
+  it('daily sales: one row per catalogue category (Home > Kitchen and Home/Kitchen are Home/Kitchen), found by either spelling', async () => {
     const rows = async (spelling: string) => data<{ day: string; category: string; items: number }[]>(`sales/daily?${category(spelling)}`);
     const canonical = await rows('Home/Kitchen');
-    assert.deepEqual(canonical, [
-      { day: '2026-03-01', category: 'Home > Kitchen', gmv: TRY(400), orders: 1, items: 4 },
-      { day: '2026-03-01', category: 'Home/Kitchen', gmv: TRY(300), orders: 1, items: 3 },
-    ]);
+    assert.deepEqual(canonical, [{ day: '2026-03-01', category: 'Home/Kitchen', gmv: TRY(700), orders: 1, items: 7 }]);
     for (const spelling of ['Home > Kitchen', 'Home>Kitchen', ' Home / Kitchen ']) assert.deepEqual(await rows(spelling), canonical, spelling);
-    assert.deepEqual((await rows('Home > Kitchen > Pans')).map((r) => r.category), ['Home / Kitchen / Pans']);
+    assert.deepEqual((await rows('Home > Kitchen > Pans')).map((r) => r.category), ['Home/Kitchen/Pans']);
     assert.deepEqual(await rows('Kitchen'), []);
+  });
+
+  it('sales per category: one row per catalogue category, whichever spelling its products were registered with', async () => {
+    const categories = await data<{ key: string; units: number; gmv: unknown }[]>('analytics/categories');
+    assert.deepEqual(categories.map((c) => [c.key, c.units, c.gmv]), [['Home/Kitchen', 7, TRY(700)], ['Home/Kitchen/Pans', 2, TRY(200)], ['Garden', 1, TRY(100)]]);
   });
 });

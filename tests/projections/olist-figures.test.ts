@@ -164,7 +164,7 @@ describe('Olist sample: analytics and segmentation equal the CSVs', { timeout: 6
     const alerts = await q.stockAlerts(db(), 'olist', page);
     assert.deepEqual({ out: alerts.filter((a) => a.level === 'out').length, low: alerts.filter((a) => a.level === 'low').length }, expected.stock);
     const funnel = await q.basketFunnel(db(), 'olist', page);
-    assert.deepEqual(funnel.total, { opened: expected.baskets, checkedOut: expected.baskets, abandoned: 0, open: 0, conversionRate: 1, abandonmentRate: 0 });
+    assert.deepEqual(funnel.total, { opened: expected.baskets, checkedOut: expected.baskets, abandoned: 0, merged: 0, open: 0, conversionRate: 1, abandonmentRate: 0 });
   });
 
   it('RFM scores by quintiles and named segments; k-means clusters recomputed deterministically', async () => {

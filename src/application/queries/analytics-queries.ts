@@ -1,7 +1,8 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Money } from '../../domain/shared/index.js';
 import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
-import { categoriesMatching, readModelMoney } from './sales-queries.js';
+import { inCategory } from './catalogue-queries.js';
+import { readModelMoney } from './sales-queries.js';
 
 /** A period of local days, inclusive at both ends (`YYYY-MM-DD`); either end may be open. */
 export interface Period {
@@ -135,7 +136,7 @@ export interface TopSeller extends SalesTotal {
 
 /**
  * Best-selling products over a period, optionally of one category (and everything under
- * it; spelled `Home > Kitchen` or `Home/Kitchen`, see `categoriesMatching`) and one currency:
+ * it; spelled `Home > Kitchen` or `Home/Kitchen`, see `inCategory`) and one currency:
  * - `units`: by units sold net of cancellations (ties by GMV, then SKU); products with
  *   none left out;
  * - `gmv`: by GMV net of cancellations (ties by units, then SKU); products with no units
@@ -158,9 +159,6 @@ export async function topSellers(
   const gmv = sql`sum(gmv_minor - cancelled_gmv_minor)`;
   const netUnits = sql`sum(units - cancelled_units - returned_units)`;
   const [first, second] = options.by === 'units' ? [units, gmv] : options.by === 'gmv' ? [gmv, units] : [netUnits, gmv];
-  const categories = options.category
-    ? await categoriesMatching(db, 'analytics_product_daily', tenantId, { category: options.category, subtree: true, from: options.from, to: options.to })
-    : undefined;
   const { rows } = await sql<{ key: string; name: string; category: string; currency: string; orders: number; units: number; gmv: string; returned_units: number; net_units: number }>`
     select sku as key, (array_agg(name order by day desc))[1] as name, (array_agg(category order by day desc))[1] as category, currency,
            sum(orders - cancelled_orders)::int as orders, ${units}::int as units, ${gmv}::text as gmv, sum(returned_units)::int as returned_units,
@@ -169,7 +167,7 @@ export async function topSellers(
     where tenant_id = ${tenantId}
       ${periodFilter(options)}
       ${options.currency ? sql`and currency = ${options.currency}` : sql``}
-      ${categories ? sql`and category = any(${categories})` : sql``}
+      ${options.category ? sql`and ${inCategory('category', options.category, true)}` : sql``}
     group by sku, currency
     having ${options.by === 'net-units' ? netUnits : units} > 0
     order by ${first} desc, ${second} desc, sku
@@ -372,36 +370,49 @@ export async function stockAlerts(
 }
 
 /**
- * Baskets by day of opening: opened, checked out, abandoned (an abandonment event),
- * still open; `conversionRate` = checked out ÷ opened, `abandonmentRate` = abandoned ÷
- * opened (4 decimals; null when none opened). `total` sums the period.
+ * Baskets by day of opening: opened, checked out, abandoned (an abandonment event), merged
+ * (guest baskets closed into a customer's basket; one only claimed for a merge is still
+ * open), and still open = opened − checked out − abandoned − merged; `conversionRate` =
+ * checked out ÷ opened, `abandonmentRate` = abandoned ÷ opened (4 decimals; null when none
+ * opened). `total` sums the period.
  */
 export interface BasketFunnel {
-  readonly days: { day: string; currency: string; opened: number; checkedOut: number; abandoned: number; open: number; conversionRate: number | null; abandonmentRate: number | null }[];
-  readonly total: { opened: number; checkedOut: number; abandoned: number; open: number; conversionRate: number | null; abandonmentRate: number | null };
+  readonly days: ({ day: string; currency: string } & BasketCounts)[];
+  readonly total: BasketCounts;
+}
+
+/** One `BasketFunnel` figure set (counts of baskets, rates of `opened`). */
+export interface BasketCounts {
+  readonly opened: number;
+  readonly checkedOut: number;
+  readonly abandoned: number;
+  readonly merged: number;
+  readonly open: number;
+  readonly conversionRate: number | null;
+  readonly abandonmentRate: number | null;
 }
 
 const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
+const basketCounts = (opened: number, checkedOut: number, abandoned: number, merged: number): BasketCounts => ({
+  opened,
+  checkedOut,
+  abandoned,
+  merged,
+  open: opened - checkedOut - abandoned - merged,
+  conversionRate: rate(checkedOut, opened),
+  abandonmentRate: rate(abandoned, opened),
+});
 
 /** Basket conversion and abandonment over a period. */
 export async function basketFunnel(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page): Promise<BasketFunnel> {
-  const rows = await inPeriod(db.selectFrom('analytics_basket_daily').selectAll().where('tenant_id', '=', tenantId), options).orderBy('day').orderBy('currency').execute();
-  const days = rows.map((r) => ({
-    day: r.day,
-    currency: r.currency.trim(),
-    opened: r.opened,
-    checkedOut: r.checked_out,
-    abandoned: r.abandoned,
-    open: r.opened - r.checked_out - r.abandoned,
-    conversionRate: rate(r.checked_out, r.opened),
-    abandonmentRate: rate(r.abandoned, r.opened),
-  }));
+  const rows = await inPeriod(db.selectFrom('analytics_basket_daily').selectAll().where('tenant_id', '=', tenantId), options)
+    .orderBy('day')
+    .orderBy('currency')
+    .execute();
+  const days = rows.map((r) => ({ day: r.day, currency: r.currency.trim(), ...basketCounts(r.opened, r.checked_out, r.abandoned, r.merged) }));
   const sum = (f: (d: (typeof days)[number]) => number) => days.reduce((s, d) => s + f(d), 0);
-  const opened = sum((d) => d.opened);
-  const checkedOut = sum((d) => d.checkedOut);
-  const abandoned = sum((d) => d.abandoned);
   return {
     days: days.slice(options.offset, options.offset + options.limit),
-    total: { opened, checkedOut, abandoned, open: opened - checkedOut - abandoned, conversionRate: rate(checkedOut, opened), abandonmentRate: rate(abandoned, opened) },
+    total: basketCounts(sum((d) => d.opened), sum((d) => d.checkedOut), sum((d) => d.abandoned), sum((d) => d.merged)),
   };
 }

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { catalogueCategoryPath } from '../../domain/product/index.js';
 import type { Money } from '../../domain/shared/index.js';
 import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
 import { readModelMoney } from './sales-queries.js';
@@ -40,7 +41,7 @@ export interface CatalogueFilter {
   /** Price range in minor units, inclusive. */
   readonly minPrice?: number;
   readonly maxPrice?: number;
-  /** Only products with units available. */
+  /** `true`: only products with units available; `false`: only those with none (out of stock). */
   readonly inStock?: boolean;
   /** Only products of this stock status. */
   readonly stockStatus?: StockStatus;
@@ -74,26 +75,15 @@ export function prefixQuery(text: string): string | undefined {
 }
 
 /**
- * The category path of a category name: segments separated by `/` or `>`, trimmed,
- * joined by `/` (`Home > Kitchen` → `Home/Kitchen`). A name without separators is a root.
+ * SQL condition on a category path column (`column`: `category_path`, `path`, `category` of
+ * a read model that stores `catalogueCategoryPath`s): it is the path of `category` (spelled
+ * `Home > Kitchen`, `Home/Kitchen` or ` Home / Kitchen ` alike), or with `subtree` a path
+ * under it as well (`Home/Kitchen/Pans`).
  */
-export function categoryPath(category: string): string {
-  return category
-    .split(/[/>]/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .join('/');
-}
-
-/**
- * The path the catalogue files a category under (`catalogue_products.category_path`, the
- * nodes of `catalogue_categories`), and so the path a category filter means: its
- * `categoryPath`, or the name as it is when it has nothing but separators. One rule for
- * the projection and the queries: `Home > Kitchen`, `Home/Kitchen` and ` Home / Kitchen `
- * are one category, whichever spelling a product was registered or a query asks with.
- */
-export function catalogueCategoryPath(category: string): string {
-  return categoryPath(category) || category;
+export function inCategory(column: string, category: string, subtree: boolean): RawBuilder<boolean> {
+  const path = catalogueCategoryPath(category);
+  const ref = sql.ref(column);
+  return subtree ? sql<boolean>`(${ref} = ${path} or ${ref} like ${`${path.replace(/[\\%_]/g, '\\$&')}/%`})` : sql<boolean>`${ref} = ${path}`;
 }
 
 const SORT_COLUMN = { sku: 'sku', name: 'name', price: 'price_minor', available: 'available' } as const;
@@ -104,10 +94,7 @@ export async function listCatalogue(db: Kysely<ReadModelSchema>, tenantId: strin
     .selectFrom('catalogue_products')
     .select(['sku', 'name', 'category', 'price_minor', 'currency', 'available', 'stock_status'])
     .where('tenant_id', '=', tenantId);
-  if (filter.category) {
-    const path = catalogueCategoryPath(filter.category);
-    query = query.where((eb) => eb.or([eb('category_path', '=', path), eb('category_path', 'like', `${path.replace(/[\\%_]/g, '\\$&')}/%`)]));
-  }
+  if (filter.category) query = query.where(inCategory('category_path', filter.category, true));
   const tsquery = filter.q ? prefixQuery(filter.q) : undefined;
   if (filter.q !== undefined) {
     if (!tsquery) return [];
@@ -115,7 +102,7 @@ export async function listCatalogue(db: Kysely<ReadModelSchema>, tenantId: strin
   }
   if (filter.minPrice !== undefined) query = query.where('price_minor', '>=', String(filter.minPrice));
   if (filter.maxPrice !== undefined) query = query.where('price_minor', '<=', String(filter.maxPrice));
-  if (filter.inStock) query = query.where('available', '>', 0);
+  if (filter.inStock !== undefined) query = query.where('available', filter.inStock ? '>' : '<=', 0);
   if (filter.stockStatus) query = query.where('stock_status', '=', filter.stockStatus);
   const sort = filter.sort ?? 'sku';
   const descending = sort.startsWith('-');
@@ -159,7 +146,7 @@ export interface CategoryNode {
 export async function categoryTree(db: Kysely<ReadModelSchema>, tenantId: string, rootCategory?: string): Promise<CategoryNode[]> {
   const root = rootCategory ? catalogueCategoryPath(rootCategory) : undefined;
   let query = db.selectFrom('catalogue_categories').selectAll().where('tenant_id', '=', tenantId);
-  if (root) query = query.where((eb) => eb.or([eb('path', '=', root), eb('path', 'like', `${root.replace(/[\\%_]/g, '\\$&')}/%`)]));
+  if (rootCategory) query = query.where(inCategory('path', rootCategory, true));
   const rows = await query.orderBy('depth').orderBy('path').execute();
   const nodes = new Map<string, CategoryNode>();
   const roots: CategoryNode[] = [];

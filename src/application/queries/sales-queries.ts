@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { InvalidMoneyError, money, type Money } from '../../domain/shared/index.js';
 import type { ReadModelSchema } from '../../infrastructure/database/schema.js';
-import { catalogueCategoryPath } from './catalogue-queries.js';
+import { inCategory } from './catalogue-queries.js';
 
 const MAX_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -200,38 +200,9 @@ export interface DailySalesRow {
 }
 
 /**
- * The categories, as `table` holds them (the names products were registered with), that a
- * category filter means, whichever way either is spelled: those whose
- * `catalogueCategoryPath` is the filter's (`Home > Kitchen`, `Home/Kitchen` and
- * ` Home / Kitchen ` are one category), and with `subtree` those under it as well
- * (`Home/Kitchen/Pans`). The catalogue's rule, applied to the tenant's categories of the
- * period (`from`, `to`: local days, inclusive), so that every category filter reads a path
- * as the catalogue does.
- * @returns the matching category names (empty when none)
- */
-export async function categoriesMatching(
-  db: Kysely<ReadModelSchema>,
-  table: 'daily_sales_by_category' | 'analytics_product_daily',
-  tenantId: string,
-  filter: { category: string; subtree: boolean; from?: string | undefined; to?: string | undefined },
-): Promise<string[]> {
-  const { rows } = await sql<{ category: string }>`
-    select distinct category from ${sql.table(table)}
-    where tenant_id = ${tenantId}
-      ${filter.from ? sql`and day >= ${filter.from}` : sql``}
-      ${filter.to ? sql`and day <= ${filter.to}` : sql``}`.execute(db);
-  const path = catalogueCategoryPath(filter.category);
-  return rows
-    .map((r) => r.category)
-    .filter((category) => {
-      const own = catalogueCategoryPath(category);
-      return own === path || (filter.subtree && own.startsWith(`${path}/`));
-    });
-}
-
-/**
  * Daily sales by category between two local days (inclusive, `YYYY-MM-DD`), by day then
- * category; with `category`, that category's rows, spelled either way (see `categoriesMatching`).
+ * category (paths as the catalogue files them, `Home/Kitchen`); with `category`, that
+ * category's rows, spelled `Home > Kitchen` or `Home/Kitchen` alike (see `inCategory`).
  */
 export async function listDailySales(
   db: Kysely<ReadModelSchema>,
@@ -241,10 +212,7 @@ export async function listDailySales(
   let query = db.selectFrom('daily_sales_by_category').selectAll().where('tenant_id', '=', tenantId);
   if (filter.from) query = query.where('day', '>=', filter.from);
   if (filter.to) query = query.where('day', '<=', filter.to);
-  if (filter.category) {
-    const categories = await categoriesMatching(db, 'daily_sales_by_category', tenantId, { category: filter.category, subtree: false, from: filter.from, to: filter.to });
-    query = query.where(sql<boolean>`category = any(${categories})`);
-  }
+  if (filter.category) query = query.where(inCategory('category', filter.category, false));
   const rows = await query.orderBy('day').orderBy('category').limit(filter.limit).offset(filter.offset).execute();
   return rows.map((r) => ({ day: r.day, category: r.category, gmv: readModelMoney(r.gmv_minor, r.currency), orders: r.orders, items: r.items }));
 }
@@ -254,7 +222,8 @@ export async function listDailySales(
  * - `orders`: number of orders; `ordersByStatus`: that number per status;
  * - `gmv`: Σ line prices (shipping excluded) of orders not cancelled, per currency
  *   (`gmv` is the first currency's, `gmvByCurrency` all of them);
- * - `gmvByCategory`: the same per category, largest first, ties by name.
+ * - `gmvByCategory`: the same per category (its catalogue path, `Home/Kitchen`, however the
+ *   products spelled it), largest first, ties by name.
  */
 export interface SalesReport {
   readonly tenantId: string;

@@ -2,7 +2,8 @@ import type { DomainCommand, Money } from '../shared/index.js';
 
 /**
  * Registers a new product in the catalogue.
- * `sku`: the product's stream id; `name`, `category`: non-empty after trim;
+ * `sku`: the product's stream id; `name`: non-empty after trim; `category`: a path of segments
+ * separated by `/` or `>` (`Home > Kitchen`), at least one of them non-empty;
  * `price`: unit price in minor units, `minor` > 0 (KDV included, as Turkish retail prices are);
  * `taxRate`: the product's KDV rate in percent, 0, 1, 10 or 20 (default 20, the general rate).
  */

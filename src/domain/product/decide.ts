@@ -1,4 +1,5 @@
 import type { Money } from '../shared/index.js';
+import { categoryPath } from './category.js';
 import type { ChangeProductPrice, ProductCommand, RegisterProduct } from './commands.js';
 import { currencyMismatch, invalidPrice, invalidProduct, invalidTaxRate, productAlreadyRegistered, productNotFound } from './errors.js';
 import type { ProductEvent } from './events.js';
@@ -7,6 +8,7 @@ import type { ProductState } from './state.js';
 /**
  * The events a product command causes in `state`.
  * Payload checks run before state checks, so a malformed command is a 422 whatever the state.
+ * A category needs at least one segment (`categoryPath`): `''` or ` > ` is `invalid-product` (field `category`).
  * KDV rates (Law No. 3065 art. 28, Presidential Decree No. 7346 of 2023): 1, 10, 20 %; 0 outside KDV.
  * @throws DomainError `invalid-price`, `invalid-product`, `currency-mismatch`, `invalid-tax-rate` (422);
  *   `product-already-registered`, `product-not-found` (409)
@@ -25,7 +27,7 @@ function register({ data }: RegisterProduct, state: ProductState): readonly Prod
   const name = data.name.trim();
   const category = data.category.trim();
   if (name === '') throw invalidProduct('name');
-  if (category === '') throw invalidProduct('category');
+  if (categoryPath(category) === '') throw invalidProduct('category');
   if (data.taxRate !== undefined && ![0, 1, 10, 20].includes(data.taxRate)) throw invalidTaxRate(data.taxRate);
   if (state.status !== 'none') throw productAlreadyRegistered(data.sku);
   const taxRate = data.taxRate === undefined ? {} : { taxRate: data.taxRate };

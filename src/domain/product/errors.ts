@@ -28,9 +28,10 @@ export function invalidPrice(price: Money): DomainError {
   return new DomainError('invalid-price', 'price must be a positive integer of minor units', 'unprocessable', { price });
 }
 
-/** 422 `invalid-product`: `field` (name or category) is empty after trimming. */
+/** 422 `invalid-product` (details: `field`): the name is empty after trimming, or the category has no segment (empty, or only `/`, `>` and spaces). */
 export function invalidProduct(field: 'name' | 'category'): DomainError {
-  return new DomainError('invalid-product', `product ${field} must not be empty`, 'unprocessable', { field });
+  const message = field === 'category' ? 'product category must have a segment that is not empty (not only / or >)' : 'product name must not be empty';
+  return new DomainError('invalid-product', message, 'unprocessable', { field });
 }
 
 /** 422 `currency-mismatch`: the new price is not in the registered price's currency. */

@@ -8,6 +8,7 @@ export type * from './commands.js';
 export * from './events.js';
 export * from './state.js';
 export * from './decide.js';
+export * from './category.js';
 export * as productErrors from './errors.js';
 export { productErrorCodes, type ProductErrorCode } from './errors.js';
 

@@ -122,7 +122,7 @@ export interface ReadModelSchema {
   analytics_baskets: {
     tenant_id: string; basket_id: string; customer_id: string; currency: string; opened_at: Timestamp; opened_day: Day; status: string; closed_at: Timestamp | null;
   };
-  analytics_basket_daily: { tenant_id: string; day: Day; currency: string; opened: number; checked_out: number; abandoned: number };
+  analytics_basket_daily: { tenant_id: string; day: Day; currency: string; opened: number; checked_out: number; abandoned: number; merged: number };
   rfm_orders: { tenant_id: string; order_id: string; customer_id: string; currency: string; placed_day: Day; monetary_minor: Int8; refunded_minor: Int8; active: boolean };
   rfm_customers: { tenant_id: string; customer_id: string; currency: string; orders: number; monetary_minor: Int8; first_order_day: Day; last_order_day: Day };
   segment_runs: {

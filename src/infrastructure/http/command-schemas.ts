@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { categoryPath } from '../../domain/product/index.js';
 import { isInstant } from '../../domain/shared/time.js';
 import { currency, id, money, quantity, text } from './validation.js';
 
@@ -8,11 +9,15 @@ import { currency, id, money, quantity, text } from './validation.js';
  * matching currencies, stock, …) are the domain's and answer 409/422.
  */
 
-/** `POST /commands/products/register`; `taxRate`: KDV percent (0, 1, 10, 20 — the domain answers 422 `invalid-tax-rate` otherwise; default 20). */
+/**
+ * `POST /commands/products/register`; `category`: a path of segments separated by `/` or `>`
+ * (`Home > Kitchen`), at least one of them not empty (` > ` is refused); `taxRate`: KDV
+ * percent (0, 1, 10, 20 — the domain answers 422 `invalid-tax-rate` otherwise; default 20).
+ */
 export const registerProductBody = z.strictObject({
   sku: id,
   name: text(200),
-  category: text(100),
+  category: text(100).refine((c) => categoryPath(c) !== '', { error: 'must have a segment that is not empty (not only / or >)' }),
   price: money,
   taxRate: z.int({ error: 'must be a whole number of percent' }).optional(),
 });

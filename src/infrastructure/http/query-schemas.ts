@@ -52,7 +52,8 @@ const periodRefine = { error: 'must not be before from', path: ['to'] };
 /**
  * `GET /queries/catalogue`: `category?` (a category path: it and everything under it),
  * `q?` (words starting words of the name), `minPrice?`/`maxPrice?` (minor units,
- * inclusive, min ≤ max), `inStock?` (`true`/`false`), `stockStatus?` (`in-stock`, `low`,
+ * inclusive, min ≤ max), `inStock?` (`true`: only products with units available; `false`:
+ * only those out of stock, none available), `stockStatus?` (`in-stock`, `low`,
  * `out`), `sort?` (`sku`, `name`, `price`, `available`, `-` for descending; default `sku`),
  * `limit`, `offset`, `position?`.
  */
