@@ -258,14 +258,27 @@ describe('order: returns and partial refunds after delivery', () => {
   const deliveredOrder = [discounted, { ...paid, data: { ...paid.data, amount: TRY(46_999), payments: [paid.data.payments[0]!, { method: 'card' as const, amount: TRY(34_999), reference: 'psp-1' }] } }, shipped, delivered];
   const returnItems = (items: { sku: string; quantity: number }[], returnId = 'ret-1'): OrderCommand => ({ type: 'ReturnOrderItems', data: { orderId, returnId, items, reason: ' too small ' } });
 
-  it('a partial return gives each item its paid price pro rata (line total less its discount share)', () => {
+  it('a partial return gives each item its paid price pro rata (line total less its discount share), refunded in the same append', () => {
     spec(orderDecider)
       .given(deliveredOrder)
       .when(returnItems([{ sku: 'BOOK', quantity: 1 }]))
       .then([
         {
           type: 'OrderItemsReturned',
-          data: { orderId, returnId: 'ret-1', items: [{ sku: 'BOOK', quantity: 1, amount: TRY(9_000) }], amount: TRY(9_000), reason: 'too small', fullyReturned: false },
+          data: {
+            orderId,
+            returnId: 'ret-1',
+            items: [{ sku: 'BOOK', quantity: 1, amount: TRY(9_000) }],
+            amount: TRY(9_000),
+            reason: 'too small',
+            fullyReturned: false,
+            refunded: TRY(9_000),
+            restock: true,
+          },
+        },
+        {
+          type: 'OrderRefunded',
+          data: { orderId, refundId: 'return:ret-1', amount: TRY(9_000), reason: 'return: too small', toWallet: TRY(9_000), toExternal: TRY(0), refundedTotal: TRY(9_000) },
         },
       ]);
   });
@@ -304,5 +317,70 @@ describe('order: returns and partial refunds after delivery', () => {
     const first = orderDecider.decide(refund(40_000), fold(orderDecider, deliveredOrder));
     rejects(orderDecider, [...deliveredOrder, ...first], refund(7_000, 'f-2'), 'refund-exceeds-paid', 'conflict', { refundable: TRY(6_999) });
     spec(orderDecider).given([...deliveredOrder, ...first]).when(refund(40_000)).then([]);
+  });
+});
+
+describe('order: a return is never recorded without its refund; ids are not reused with other content', () => {
+  // Paid 20,000 (two books at 10,000, no shipping, by card), delivered.
+  const placed = placedEvent({ lines: [book], shipping: TRY(0) });
+  const cardPaid: OrderEvent = { type: 'OrderPaymentConfirmed', data: { orderId, payments: [{ method: 'card', amount: TRY(20_000), reference: 'psp-9' }], amount: TRY(20_000) } };
+  const delivered20k = [placed, cardPaid, shipped, delivered];
+  const goodwill = (amount: number, refundId = 'gw', reason = 'goodwill'): OrderCommand => ({ type: 'RefundOrder', data: { orderId, refundId, amount: TRY(amount), reason } });
+  const ret = (quantity: number, over: Partial<{ returnId: string; reason: string; restock: boolean }> = {}): OrderCommand => ({
+    type: 'ReturnOrderItems',
+    data: { orderId, returnId: 'ret', items: [{ sku: 'BOOK', quantity }], reason: 'back', ...over },
+  });
+  const after = (...commands: OrderCommand[]): OrderEvent[] =>
+    commands.reduce<OrderEvent[]>((history, command) => [...history, ...orderDecider.decide(command, fold(orderDecider, history))], [...delivered20k]);
+
+  it('after a 15,000 goodwill refund, returning both units (20,000 due) refunds the 5,000 left, in the same append', () => {
+    spec(orderDecider)
+      .given(after(goodwill(15_000)))
+      .when(ret(2))
+      .then([
+        {
+          type: 'OrderItemsReturned',
+          data: { orderId, returnId: 'ret', items: [{ sku: 'BOOK', quantity: 2, amount: TRY(20_000) }], amount: TRY(20_000), reason: 'back', fullyReturned: true, refunded: TRY(5_000), restock: true },
+        },
+        {
+          type: 'OrderRefunded',
+          data: { orderId, refundId: 'return:ret', amount: TRY(5_000), reason: 'return: back', toWallet: TRY(0), toExternal: TRY(5_000), refundedTotal: TRY(20_000) },
+        },
+      ]);
+  });
+
+  it('after a full refund, a return is recorded with nothing refunded (no OrderRefunded)', () => {
+    const events = orderDecider.decide(ret(1), fold(orderDecider, after(goodwill(20_000))));
+    assert.deepEqual(events.map((e) => e.type), ['OrderItemsReturned']);
+    assert.deepEqual(events[0]?.type === 'OrderItemsReturned' && events[0].data.refunded, TRY(0));
+  });
+
+  it('a return recorded before refunds were appended with it, its refund refused then: the same return again appends the refund left', () => {
+    const legacy: OrderEvent = {
+      type: 'OrderItemsReturned',
+      data: { orderId, returnId: 'ret', items: [{ sku: 'BOOK', quantity: 2, amount: TRY(20_000) }], amount: TRY(20_000), reason: 'back', fullyReturned: true },
+    };
+    const history = [...after(goodwill(15_000)), legacy];
+    const refund: OrderEvent = {
+      type: 'OrderRefunded',
+      data: { orderId, refundId: 'return:ret', amount: TRY(5_000), reason: 'return: back', toWallet: TRY(0), toExternal: TRY(5_000), refundedTotal: TRY(20_000) },
+    };
+    spec(orderDecider).given(history).when(ret(2)).then([refund]);
+    spec(orderDecider).given([...history, refund]).when(ret(2)).then([]);
+  });
+
+  it('a return id again: the same units, reason and restock is a no-op; other units, reason or restock is return-exists', () => {
+    const history = after(ret(1, { returnId: 'ret1' }));
+    spec(orderDecider).given(history).when(ret(1, { returnId: 'ret1', reason: ' back ' })).then([]);
+    rejects(orderDecider, history, ret(2, { returnId: 'ret1' }), 'return-exists', 'conflict', { orderId, returnId: 'ret1' });
+    rejects(orderDecider, history, ret(1, { returnId: 'ret1', reason: 'other' }), 'return-exists', 'conflict');
+    rejects(orderDecider, history, ret(1, { returnId: 'ret1', restock: false }), 'return-exists', 'conflict');
+  });
+
+  it('a refund id again: the same amount and reason is a no-op; another amount or reason is refund-exists', () => {
+    const history = after(goodwill(1_000, 'r1', 'a'));
+    spec(orderDecider).given(history).when(goodwill(1_000, 'r1', 'a')).then([]);
+    rejects(orderDecider, history, goodwill(5_000, 'r1', 'a'), 'refund-exists', 'conflict', { orderId, refundId: 'r1' });
+    rejects(orderDecider, history, goodwill(1_000, 'r1', 'other'), 'refund-exists', 'conflict');
   });
 });

@@ -1,11 +1,21 @@
-import { orderDecider, type ExternalPaymentMethod, type OrderEvent, type OrderPayment, type PlacedOrderState } from '../../domain/order/index.js';
-import { DomainError, type Money } from '../../domain/shared/index.js';
-import { returnableFor, stockDecider } from '../../domain/stock/index.js';
+import {
+  orderDecider,
+  recordedRefund,
+  recordedReturn,
+  returnRefundId,
+  type ExternalPaymentMethod,
+  type OrderEvent,
+  type OrderPayment,
+  type PlacedOrderState,
+} from '../../domain/order/index.js';
+import { DomainError, money, type Money } from '../../domain/shared/index.js';
+import { returnableFor, returnOf, stockDecider } from '../../domain/stock/index.js';
 import { paidForOrder, walletDecider } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { CheckoutProcessManager, expireOrder, observedIn } from '../process-managers/checkout/index.js';
 import { latestPosition, type Position } from '../ports/event-store.js';
+import { originalResult } from './original-transfer-result.js';
 import { orderStream, stockStream, walletStream } from './streams.js';
 
 /** Options of the order use cases that let the checkout process react. */
@@ -167,12 +177,21 @@ export async function cancelOrder(
 }
 
 /**
- * Records the return of items of a delivered order, puts the units back in the warehouses they
- * were shipped from (unless `restock` is false, e.g. damaged goods), and refunds their paid
- * amount (`refundOrder`, wallet part back to the wallet). Steps have deterministic command ids
- * (retry-safe with the same command id).
+ * Records the return of items of a delivered order with its refund (one append to the order
+ * stream: `OrderItemsReturned` and `OrderRefunded` `return:<returnId>`, the paid price of the
+ * items capped at what the order has left to refund, paid − refunded so far), puts the units
+ * back in the warehouses they were shipped from (unless `restock` is false, e.g. damaged goods),
+ * and gives the refund's wallet part back to the wallet.
+ *
+ * Idempotent per `returnId`: the same return again (same units per SKU, reason and restock,
+ * under any command id) appends nothing to the order, runs again whatever step a crash left
+ * undone (each is idempotent per return: `ReturnStock` per stock stream, `RefundToWallet` per
+ * refund id) and answers the original return's revision and position (the latest of its steps),
+ * never those of later events. A return recorded before refunds were appended with it gets its
+ * missing refund on such a repeat.
  * @throws DomainError `order-not-found`, `order-not-returnable`, `item-not-in-order`,
- *   `return-exceeds-ordered`, `empty-return`, `invalid-reason`
+ *   `return-exceeds-ordered`, `empty-return`, `invalid-reason`, `return-exists` (409: that
+ *   `returnId` was recorded with other items, reason or restock)
  */
 export async function returnOrderItems(
   handler: CommandHandler,
@@ -180,42 +199,69 @@ export async function returnOrderItems(
   input: { orderId: string; returnId: string; items: readonly { sku: string; quantity: number }[]; reason: string; restock?: boolean },
 ): Promise<CommandResult<OrderEvent>> {
   const stream = orderStream(context.tenantId, input.orderId);
-  const { restock = true, ...command } = input;
-  const result = await handler.handle(orderDecider, stream, { type: 'ReturnOrderItems', data: command }, context);
-  const returned = result.events.find((e) => e.type === 'OrderItemsReturned');
-  if (!returned || returned.type !== 'OrderItemsReturned') return result;
-  let position = result.position;
+  const done = await handler.handle(orderDecider, stream, { type: 'ReturnOrderItems', data: input }, context);
+  const result = await originalResult(handler, done, { type: 'OrderItemsReturned', data: { orderId: input.orderId, returnId: input.returnId } });
   const order = await loadPlacedOrder(handler, context, input.orderId);
-  if (restock) {
-    for (const item of returned.data.items) {
-      let left = item.quantity;
-      for (const [i, allocation] of order.allocations.entries()) {
-        if (allocation.sku !== item.sku || left === 0) continue;
-        const stockId = stockStream(context.tenantId, allocation.sku, allocation.warehouseId);
-        const returnable = returnableFor((await handler.load(stockDecider, stockId)).state, input.orderId);
-        const quantity = Math.min(left, returnable);
-        if (quantity <= 0) continue;
-        const put = await handler.handle(
-          stockDecider,
-          stockId,
-          { type: 'ReturnStock', data: { sku: allocation.sku, warehouseId: allocation.warehouseId, orderId: input.orderId, quantity, returnId: input.returnId } },
-          followUp(context, `${context.commandId}:return-stock:${i}`),
-        );
-        position = latestPosition(position, put.position);
-        left -= quantity;
-      }
-    }
-  }
-  if (returned.data.amount.minor > 0) {
-    const refunded = await refundOrder(
-      handler,
-      followUp(context, `${context.commandId}:refund`),
-      { orderId: input.orderId, refundId: `return:${input.returnId}`, amount: returned.data.amount, reason: `return: ${returned.data.reason}` },
+  const recorded = recordedReturn(order, input.returnId);
+  if (!recorded) return result;
+  const restocked = (recorded.restock ?? input.restock ?? true) ? await restockReturn(handler, context, order, input.returnId, recorded.units) : undefined;
+  const refunded = await refundWalletPart(handler, context, order, returnRefundId(input.returnId));
+  return { ...result, position: latestPosition(result.position, restocked, refunded) };
+}
+
+/**
+ * Puts the units of return `returnId` (`units` per SKU) back on hand in the warehouses the order
+ * was allocated to, at most what each shipped for the order and not yet got back; a stock stream
+ * that already holds this return counts as done (a retry puts nothing back twice).
+ * @returns the latest position of the stock returns (original ones when they were done before)
+ */
+async function restockReturn(
+  handler: CommandHandler,
+  context: CommandContext,
+  order: PlacedOrderState,
+  returnId: string,
+  units: Readonly<Record<string, number>>,
+): Promise<Position | undefined> {
+  let position: Position | undefined;
+  const left = new Map(Object.entries(units));
+  for (const [i, { sku, warehouseId }] of uniqueStockStreams(order).entries()) {
+    const wanted = left.get(sku) ?? 0;
+    if (wanted <= 0) continue;
+    const stockId = stockStream(context.tenantId, sku, warehouseId);
+    const { state } = await handler.load(stockDecider, stockId);
+    const quantity = returnOf(state, returnId) ?? Math.min(wanted, returnableFor(state, order.orderId));
+    if (quantity <= 0) continue;
+    const put = await handler.handle(
+      stockDecider,
+      stockId,
+      { type: 'ReturnStock', data: { sku, warehouseId, orderId: order.orderId, quantity, returnId } },
+      followUp(context, `${context.commandId}:return-stock:${i}`),
     );
-    position = latestPosition(position, refunded.position);
+    const original = await originalResult(handler, put, { type: 'StockReturned', data: { orderId: order.orderId, returnId } });
+    position = latestPosition(position, original.position);
+    left.set(sku, wanted - quantity);
   }
-  const after = await handler.load(orderDecider, stream);
-  return { ...result, revision: after.revision, position };
+  return position;
+}
+
+/**
+ * Gives the wallet part of the order's refund `refundId` back to the customer's wallet
+ * (`RefundToWallet`, idempotent per refund id); nothing when the refund has no wallet part.
+ * @returns the position of the wallet refund (the original one when it was done before)
+ */
+async function refundWalletPart(handler: CommandHandler, context: CommandContext, order: PlacedOrderState, refundId: string): Promise<Position | undefined> {
+  const refund = recordedRefund(order, refundId);
+  if (!refund || refund.toWallet <= 0) return undefined;
+  const wallet = await handler.handle(
+    walletDecider,
+    walletStream(context.tenantId, order.customerId),
+    {
+      type: 'RefundToWallet',
+      data: { walletId: order.customerId, orderId: order.orderId, amount: money(refund.toWallet, refund.amount.currency), refundId, reason: refund.reason },
+    },
+    followUp(context, `${context.commandId}:refund-wallet`),
+  );
+  return (await originalResult(handler, wallet, { type: 'WalletRefunded', data: { orderId: order.orderId, refundId } })).position;
 }
 
 /**
@@ -224,27 +270,23 @@ export async function returnOrderItems(
  * the external part is for the payment provider. A cancelled order can be refunded up to what
  * its external payments captured and no refund gave back yet (a manual correction, all of it to
  * those payments, listed in `toPayments`); more is `refund-exceeds-paid`.
- * @throws DomainError `order-not-found`, `order-not-refundable`, `refund-exceeds-paid`, `invalid-amount`, `invalid-reason`
+ *
+ * Idempotent per `refundId`: the same refund again (same amount and reason, under any command
+ * id) appends nothing to the order, gives the wallet part back if a crash left that undone, and
+ * answers the original refund's revision and position, never those of later events.
+ * @throws DomainError `order-not-found`, `order-not-refundable`, `refund-exceeds-paid`, `invalid-amount`,
+ *   `invalid-reason`, `refund-exists` (409: that `refundId` was recorded with another amount or reason)
  */
 export async function refundOrder(
   handler: CommandHandler,
   context: CommandContext,
   input: { orderId: string; refundId: string; amount: Money; reason: string },
 ): Promise<CommandResult<OrderEvent>> {
-  const result = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'RefundOrder', data: input }, context);
-  const refunded = result.events.find((e) => e.type === 'OrderRefunded');
-  if (!refunded || refunded.type !== 'OrderRefunded' || refunded.data.toWallet.minor === 0) return result;
+  const done = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'RefundOrder', data: input }, context);
+  const result = await originalResult(handler, done, { type: 'OrderRefunded', data: { orderId: input.orderId, refundId: input.refundId } });
   const order = await loadPlacedOrder(handler, context, input.orderId);
-  const wallet = await handler.handle(
-    walletDecider,
-    walletStream(context.tenantId, order.customerId),
-    {
-      type: 'RefundToWallet',
-      data: { walletId: order.customerId, orderId: input.orderId, amount: refunded.data.toWallet, refundId: input.refundId, reason: refunded.data.reason },
-    },
-    followUp(context, `${context.commandId}:refund-wallet`),
-  );
-  return { ...result, position: latestPosition(result.position, wallet.position) };
+  const wallet = await refundWalletPart(handler, context, order, input.refundId);
+  return { ...result, position: latestPosition(result.position, wallet) };
 }
 
 /** The placed order's state. @throws DomainError `order-not-found` */

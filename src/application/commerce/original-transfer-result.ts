@@ -8,25 +8,47 @@ export interface TransferEventRef {
 }
 
 /**
+ * The event that records an idempotent movement on its stream: its `type` and the `data` fields
+ * (string values, e.g. `{ orderId, refundId }`) that name it.
+ */
+export interface RecordedEventRef {
+  readonly type: string;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/**
  * One side of a transfer (wallet or stock) as it was first written, so that sending the same
- * transfer again answers as the first time (the store's repeat rule, as `CommandHandler.handle`
- * answers a repeated command id).
- *
- * `result` is what that side's command did now. When it appended events it is returned as is.
- * When it was a no-op because the stream holds the transfer already (sent again under another
- * command id, or written meanwhile by another runner), its revision and position are the
- * stream's current ones, which may belong to later events; so the original append is read
- * instead: the one whose first event is the stream's `ref.type` event of `ref.transferId`,
- * with its events (consecutive, caused by the same command id), the last one's revision and
- * `$all` position. One read of the whole stream, only on that no-op path.
+ * transfer again answers as the first time: `originalResult` for the stream's `ref.type` event
+ * of `ref.transferId`.
  * @returns the original append's result, or `result` when it appended events or the stream
  *   holds no such event
  * @throws the store's read errors
  */
-export async function originalTransferResult<E extends DomainEvent>(handler: CommandHandler, result: CommandResult<E>, ref: TransferEventRef): Promise<CommandResult<E>> {
+export function originalTransferResult<E extends DomainEvent>(handler: CommandHandler, result: CommandResult<E>, ref: TransferEventRef): Promise<CommandResult<E>> {
+  return originalResult(handler, result, { type: ref.type, data: { transferId: ref.transferId } });
+}
+
+/**
+ * An idempotent movement (a transfer's side, a return, a refund) as it was first written, so
+ * that sending it again answers as the first time (the store's repeat rule, as
+ * `CommandHandler.handle` answers a repeated command id).
+ *
+ * `result` is what the command did now. When it appended events it is returned as is. When it
+ * was a no-op because the stream holds the movement already (sent again under another command
+ * id, or written meanwhile by another runner), its revision and position are the stream's
+ * current ones, which may belong to later events; so the original append is read instead: the
+ * one whose first event matching `ref` (its type, and every field of `ref.data` equal) begins
+ * the events of that command id (consecutive), with the last one's revision and `$all`
+ * position. One read of the whole stream, only on that no-op path.
+ * @returns the original append's result, or `result` when it appended events or the stream
+ *   holds no such event
+ * @throws the store's read errors
+ */
+export async function originalResult<E extends DomainEvent>(handler: CommandHandler, result: CommandResult<E>, ref: RecordedEventRef): Promise<CommandResult<E>> {
   if (result.events.length > 0) return result;
   const recorded = await handler.store.readStream(result.streamId);
-  const start = recorded.findIndex((e) => e.type === ref.type && e.data.transferId === ref.transferId);
+  const fields = Object.entries(ref.data);
+  const start = recorded.findIndex((e) => e.type === ref.type && fields.every(([key, value]) => e.data[key] === value));
   if (start < 0) return result;
   const commandId = recorded[start]!.metadata.causationId;
   let end = start + 1;

@@ -118,7 +118,12 @@ export type DeliverOrder = DomainCommand<'DeliverOrder', { readonly orderId: str
  */
 export type CancelOrder = DomainCommand<'CancelOrder', { readonly orderId: string; readonly reason: string }>;
 
-/** Records the return of `items` (SKU and units) of a delivered order; idempotent per `returnId`. */
+/**
+ * Records the return of `items` (SKU and units) of a delivered order with its refund: their paid
+ * price, capped at what the order has left to refund. `restock` (default true): whether the
+ * units go back on hand. Idempotent per `returnId`: the same return again (same units per SKU,
+ * reason and restock) is a no-op; other content is refused (`return-exists`).
+ */
 export type ReturnOrderItems = DomainCommand<
   'ReturnOrderItems',
   {
@@ -126,14 +131,16 @@ export type ReturnOrderItems = DomainCommand<
     readonly returnId: string;
     readonly items: readonly { readonly sku: string; readonly quantity: number }[];
     readonly reason: string;
+    readonly restock?: boolean;
   }
 >;
 
 /**
  * Refunds `amount` (minor units > 0, order currency) of a delivered or returned order (up to what
  * was paid, net of refunds), or of a cancelled order (up to what its external payments captured,
- * net of refunds: a manual correction; the wallet part went back with the cancellation);
- * idempotent per `refundId`.
+ * net of refunds: a manual correction; the wallet part went back with the cancellation).
+ * Idempotent per `refundId`: the same refund again (same amount and reason) is a no-op; another
+ * amount or reason is refused (`refund-exists`).
  */
 export type RefundOrder = DomainCommand<
   'RefundOrder',

@@ -43,7 +43,9 @@ import {
   paymentIncomplete,
   paymentMethodMismatch,
   refundExceedsPaid,
+  refundExists,
   returnExceedsOrdered,
+  returnExists,
 } from './errors.js';
 import type { OrderEvent, OrderPaymentPlan, OrderRefunded } from './events.js';
 import {
@@ -51,7 +53,10 @@ import {
   evolveOrder,
   externalPayments,
   externalRefundable,
+  recordedRefund,
+  recordedReturn,
   refundedToExternal,
+  returnRefundId,
   returnedUnits,
   totalPaid,
   walletPaid,
@@ -93,15 +98,22 @@ const TRANSITION_ERRORS: Readonly<Record<string, (orderId: string, status: strin
  *   `OrderRefunded` `cancellation` naming each payment's method, reference and amount. A capture
  *   reported after the cancellation is recorded and refunded the same way (`capture:<reference>`).
  * - Returns after delivery: at most the units ordered, net of earlier returns; each item's amount is
- *   its paid price pro rata; all units back → `returned`. Refunds after delivery: at most what was
- *   paid net of refunds, to the wallet first (up to its part), then the external method. Refunds of
- *   a cancelled order (manual corrections): at most its external payments net of refunds, all to them.
+ *   its paid price pro rata; all units back → `returned`. A return is refunded in the same append
+ *   (`OrderRefunded` `return:<returnId>`): its amount capped at what is left to refund (paid −
+ *   refunded so far, e.g. after a goodwill refund), nothing when that is 0; `refunded` records it.
+ *   Refunds after delivery: at most what was paid net of refunds, to the wallet first (up to its
+ *   part), then the external method. Refunds of a cancelled order (manual corrections): at most
+ *   its external payments net of refunds, all to them.
+ * - Ids: a return or refund id repeated with the same content (units per SKU, reason, restock;
+ *   amount, reason) is a no-op (a return recorded before refunds were appended with it gets its
+ *   missing refund); with other content it is refused (`return-exists`, `refund-exists`).
  * @throws DomainError `order-has-no-lines`, `invalid-quantity`, `invalid-price`, `invalid-amount`,
  *   `currency-mismatch`, `amount-out-of-range`, `payment-amount-mismatch`, `invalid-reason`,
  *   `invalid-tax-rate`, `invalid-time`, `invalid-allocation`, `discount-exceeds-subtotal`,
  *   `payment-exceeds-total`, `payment-incomplete`, `payment-method-mismatch`, `item-not-in-order`,
  *   `empty-return` (422); `order-already-placed`, `order-not-found`, the transition errors,
- *   `payment-already-captured`, `order-not-expired`, `return-exceeds-ordered`, `refund-exceeds-paid` (409)
+ *   `payment-already-captured`, `order-not-expired`, `return-exceeds-ordered`, `refund-exceeds-paid`,
+ *   `return-exists`, `refund-exists` (409)
  */
 export function decideOrder(command: OrderCommand, state: OrderState): readonly OrderEvent[] {
   switch (command.type) {
@@ -333,11 +345,20 @@ function returnItems({ data }: ReturnOrderItems, state: OrderState): readonly Or
     if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) throw invalidQuantity(item.sku, item.quantity);
   });
   const order = requirePlaced(state, data.orderId);
-  if (Object.hasOwn(order.returnIds, data.returnId)) return [];
-  assertTransition('ReturnOrderItems', order);
-  const currency = order.total.currency;
   const requested = new Map<string, number>();
   for (const item of data.items) requested.set(item.sku, (requested.get(item.sku) ?? 0) + item.quantity);
+  const restock = data.restock ?? true;
+  const earlier = recordedReturn(order, data.returnId);
+  if (earlier) {
+    const units = Object.entries(earlier.units);
+    const same = earlier.reason === reason && (earlier.restock ?? restock) === restock && units.length === requested.size && units.every(([sku, n]) => requested.get(sku) === n);
+    if (!same) throw returnExists(order.orderId, data.returnId);
+    // A return recorded before its refund was appended with it: a repeat appends the refund it may lack.
+    const lacksRefund = earlier.refunded === undefined && !recordedRefund(order, returnRefundId(data.returnId));
+    return lacksRefund ? returnRefund(order, data.returnId, earlier.amount, reason) : [];
+  }
+  assertTransition('ReturnOrderItems', order);
+  const currency = order.total.currency;
   const items = [...requested].map(([sku, quantity]) => {
     const line = order.lines.find((l) => l.sku === sku);
     if (!line) throw itemNotInOrder(order.orderId, sku);
@@ -348,7 +369,33 @@ function returnItems({ data }: ReturnOrderItems, state: OrderState): readonly Or
   });
   const fullyReturned = order.lines.every((l) => returnedUnits(order, l.sku) + (requested.get(l.sku) ?? 0) >= l.quantity);
   const amount = money(items.reduce((s, i) => s + i.amount.minor, 0), currency);
-  return [{ type: 'OrderItemsReturned', data: { orderId: order.orderId, returnId: data.returnId, items, amount, reason, fullyReturned } }];
+  const refunded = money(Math.min(amount.minor, refundableAfterDelivery(order)), currency);
+  const returned: OrderEvent = {
+    type: 'OrderItemsReturned',
+    data: { orderId: order.orderId, returnId: data.returnId, items, amount, reason, fullyReturned, refunded, restock },
+  };
+  return [returned, ...returnRefund(evolveOrder(order, returned) as PlacedOrderState, data.returnId, amount.minor, reason)];
+}
+
+/** Minor units a delivered or returned order has left to refund: paid − refunded so far (≥ 0). */
+function refundableAfterDelivery(order: PlacedOrderState): number {
+  return Math.max(0, totalPaid(order) - order.refundedTotal);
+}
+
+/**
+ * The refund of return `returnId` (`return:<returnId>`): `due` minor units capped at what the
+ * order has left to refund; none when that is 0.
+ */
+function returnRefund(order: PlacedOrderState, returnId: string, due: number, reason: string): OrderRefunded[] {
+  const amount = Math.min(due, refundableAfterDelivery(order));
+  if (amount <= 0) return [];
+  return [deliveredRefund(order, returnRefundId(returnId), money(amount, order.total.currency), `return: ${reason}`)];
+}
+
+/** A refund after delivery: to the wallet first, up to what the wallet paid net of its refunds, then to the external method. */
+function deliveredRefund(order: PlacedOrderState, refundId: string, amount: Money, reason: string): OrderRefunded {
+  const toWallet = Math.min(amount.minor, walletPaid(order) - order.refundedToWallet);
+  return refundedEvent(order, refundId, amount, reason, toWallet);
 }
 
 function refund({ data }: RefundOrder, state: OrderState): readonly OrderEvent[] {
@@ -356,16 +403,20 @@ function refund({ data }: RefundOrder, state: OrderState): readonly OrderEvent[]
   if (reason === '') throw invalidReason(data.orderId);
   if (!isWellFormed(data.amount) || data.amount.minor <= 0) throw invalidAmount(data.refundId, data.amount);
   const order = requirePlaced(state, data.orderId);
-  if (Object.hasOwn(order.refundIds, data.refundId)) return [];
+  const earlier = recordedRefund(order, data.refundId);
+  if (earlier) {
+    const same = earlier.amount.minor === data.amount.minor && earlier.amount.currency === data.amount.currency && earlier.reason === reason;
+    if (same) return [];
+    throw refundExists(order.orderId, data.refundId);
+  }
   assertTransition('RefundOrder', order);
   const currency = order.total.currency;
   if (data.amount.currency !== currency) throw currencyMismatch('amount', currency, data.amount.currency);
   // A cancelled order's wallet part went back with the cancellation: only its external payments remain.
   const cancelled = order.status === 'cancelled';
-  const refundable = cancelled ? externalRefundable(order) : totalPaid(order) - order.refundedTotal;
+  const refundable = cancelled ? externalRefundable(order) : refundableAfterDelivery(order);
   if (data.amount.minor > refundable) throw refundExceedsPaid(order.orderId, money(refundable, currency), data.amount);
-  const toWallet = cancelled ? 0 : Math.min(data.amount.minor, walletPaid(order) - order.refundedToWallet);
-  return [refundedEvent(order, data.refundId, data.amount, reason, toWallet)];
+  return [cancelled ? refundedEvent(order, data.refundId, data.amount, reason, 0) : deliveredRefund(order, data.refundId, data.amount, reason)];
 }
 
 /** @throws the transition's named error when the order's status does not allow the command */

@@ -32,6 +32,8 @@ export const orderErrorCodes = [
   'return-exceeds-ordered',
   'refund-exceeds-paid',
   'empty-return',
+  'return-exists',
+  'refund-exists',
 ] as const;
 
 /** One of `orderErrorCodes`. */
@@ -222,4 +224,14 @@ export function refundExceedsPaid(orderId: string, refundable: Money, requested:
     refundable,
     requested,
   });
+}
+
+/** 409 `return-exists`: return `returnId` was recorded before with other items, reason or restock choice (details: orderId, returnId). */
+export function returnExists(orderId: string, returnId: string): DomainError {
+  return new DomainError('return-exists', `order ${orderId} already has return ${returnId} with other content`, 'conflict', { orderId, returnId });
+}
+
+/** 409 `refund-exists`: refund `refundId` was recorded before with another amount or reason (details: orderId, refundId). */
+export function refundExists(orderId: string, refundId: string): DomainError {
+  return new DomainError('refund-exists', `order ${orderId} already has refund ${refundId} with other content`, 'conflict', { orderId, refundId });
 }

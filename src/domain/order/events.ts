@@ -112,6 +112,11 @@ export type OrderCancelled = DomainEvent<
  * Units of a delivered order came back (return `returnId`): per item the units and the amount
  * due back (its paid price: line total less its discount share, plus added KDV, pro rata);
  * `amount` = Σ; `fullyReturned` when every unit of the order is now back (status `returned`).
+ * `refunded`: what the return's refund gives back, `amount` capped at what the order has left
+ * to refund (paid − refunded so far), recorded in the same append as `OrderRefunded`
+ * `return:<returnId>` when above 0. `restock`: whether the units go back on hand (false:
+ * damaged goods). Both are absent on returns recorded before they existed (their refund was a
+ * later command; their restock choice was not kept).
  */
 export type OrderItemsReturned = DomainEvent<
   'OrderItemsReturned',
@@ -122,6 +127,8 @@ export type OrderItemsReturned = DomainEvent<
     readonly amount: Money;
     readonly reason: string;
     readonly fullyReturned: boolean;
+    readonly refunded?: Money;
+    readonly restock?: boolean;
   }
 >;
 
@@ -129,7 +136,8 @@ export type OrderItemsReturned = DomainEvent<
  * `amount` of the order was refunded (minor units, order currency). `toWallet` goes back to the
  * customer's wallet (up to what the wallet paid, net of earlier refunds), `toExternal` to the
  * external method; `refundedTotal` is Σ refunds so far.
- * - After delivery (partial refunds allowed): `refundId` the caller's (`return:<returnId>` for a return).
+ * - After delivery (partial refunds allowed): `refundId` the caller's (`return:<returnId>` for a
+ *   return, appended with its `OrderItemsReturned`).
  * - Of a cancelled order: the captured external payments go back where they came from, so
  *   `toWallet` is 0 and `toPayments` lists each payment's `method`, provider `reference` and
  *   `amount` (Σ = `toExternal`) for the payment provider to refund. `refundId` is

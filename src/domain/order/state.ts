@@ -29,12 +29,35 @@ export interface PlacedOrderState {
   readonly payments: readonly OrderPayment[];
   readonly captured: { readonly method: ExternalPaymentMethod; readonly reference: string; readonly amount: Money } | undefined;
   readonly returnedBySku: Readonly<Record<string, number>>;
-  readonly returnIds: Readonly<Record<string, true>>;
-  readonly refundIds: Readonly<Record<string, true>>;
+  /** Each return by its `returnId`, with its content (a repeat is compared with it). */
+  readonly returnIds: Readonly<Record<string, OrderReturnRecord>>;
+  /** Each refund by its `refundId`, with its content (a repeat is compared with it). */
+  readonly refundIds: Readonly<Record<string, OrderRefundRecord>>;
   /** Σ refunds, minor units. */
   readonly refundedTotal: number;
   /** Σ of the refunds' wallet parts, minor units. */
   readonly refundedToWallet: number;
+}
+
+/**
+ * A return as recorded: units per SKU, reason (trimmed), `restock` (whether its units go back
+ * on hand), `amount` due back (minor units) and `refunded`, what its refund gave back in the same
+ * append (minor units). `restock` and `refunded` are `undefined` for a return recorded before
+ * they were (its restock choice was not kept; its refund was a later command).
+ */
+export interface OrderReturnRecord {
+  readonly units: Readonly<Record<string, number>>;
+  readonly reason: string;
+  readonly restock: boolean | undefined;
+  readonly amount: number;
+  readonly refunded: number | undefined;
+}
+
+/** A refund as recorded: `amount`, `reason` (trimmed) and `toWallet`, its wallet part in minor units. */
+export interface OrderRefundRecord {
+  readonly amount: Money;
+  readonly reason: string;
+  readonly toWallet: number;
 }
 
 /** An order stream: not placed yet, or a placed order in some status. */
@@ -42,6 +65,21 @@ export type OrderState = { readonly status: 'none' } | PlacedOrderState;
 
 /** The state of an order stream with no events. */
 export const initialOrderState: OrderState = { status: 'none' };
+
+/** The return `returnId` as recorded, if any (own keys only). */
+export function recordedReturn(state: PlacedOrderState, returnId: string): OrderReturnRecord | undefined {
+  return Object.hasOwn(state.returnIds, returnId) ? state.returnIds[returnId] : undefined;
+}
+
+/** The refund `refundId` as recorded, if any (own keys only). */
+export function recordedRefund(state: PlacedOrderState, refundId: string): OrderRefundRecord | undefined {
+  return Object.hasOwn(state.refundIds, refundId) ? state.refundIds[refundId] : undefined;
+}
+
+/** The refund id of return `returnId`'s refund. */
+export function returnRefundId(returnId: string): string {
+  return `return:${returnId}`;
+}
 
 /** Units of `sku` returned so far (own keys only). */
 export function returnedUnits(state: PlacedOrderState, sku: string): number {
@@ -148,13 +186,25 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         ...state,
         status: event.data.fullyReturned ? 'returned' : state.status,
         returnedBySku,
-        returnIds: { ...state.returnIds, [event.data.returnId]: true },
+        returnIds: {
+          ...state.returnIds,
+          [event.data.returnId]: {
+            units: Object.fromEntries(event.data.items.map((i) => [i.sku, i.quantity])),
+            reason: event.data.reason,
+            restock: event.data.restock,
+            amount: event.data.amount.minor,
+            refunded: event.data.refunded?.minor,
+          },
+        },
       };
     }
     case 'OrderRefunded':
       return {
         ...state,
-        refundIds: { ...state.refundIds, [event.data.refundId]: true },
+        refundIds: {
+          ...state.refundIds,
+          [event.data.refundId]: { amount: event.data.amount, reason: event.data.reason, toWallet: event.data.toWallet.minor },
+        },
         refundedTotal: state.refundedTotal + event.data.amount.minor,
         refundedToWallet: state.refundedToWallet + event.data.toWallet.minor,
       };
