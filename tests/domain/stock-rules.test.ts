@@ -79,6 +79,15 @@ describe('stock: ReturnStock', () => {
     const first = stockDecider.decide(returnStock(2), fold(stockDecider, history));
     spec(stockDecider).given([...history, ...first]).when(returnStock(2)).then([]);
   });
+
+  it('return ids are per order: another order returning under the same id puts its units back too', () => {
+    const both = [...history, reserved('o-2', 2, 5), shipped('o-2', 2, 5)];
+    const first = stockDecider.decide(returnStock(2), fold(stockDecider, both));
+    spec(stockDecider)
+      .given([...both, ...first])
+      .when(returnStock(1, 'ret-1', 'o-2'))
+      .then([{ type: 'StockReturned', data: { sku, warehouseId, orderId: 'o-2', returnId: 'ret-1', quantity: 1, onHand: 8, available: 8 } }]);
+  });
 });
 
 describe('stock: transfers between warehouses', () => {

@@ -162,6 +162,18 @@ describe('wallet: idempotent movements', () => {
     const refunded = [...paid, ...walletDecider.decide(refund, fold(walletDecider, paid))];
     spec(walletDecider).given(refunded).when(refund).then([]);
   });
+
+  it('refund ids are per order: another order refunded under the same id gets its money back', () => {
+    const history = [opened, credited(1_000, 1_000)];
+    const paidBoth = [...history, ...walletDecider.decide(debit(300), fold(walletDecider, history))];
+    const paid = [...paidBoth, ...walletDecider.decide(debit(200, { orderId: 'o-2' }), fold(walletDecider, paidBoth))];
+    const refundOf = (orderId: string): WalletCommand => ({ type: 'RefundToWallet', data: { walletId, orderId, amount: TRY(100), refundId: 'r-1' } });
+    const refunded = [...paid, ...walletDecider.decide(refundOf('o-1'), fold(walletDecider, paid))];
+    const second = walletDecider.decide(refundOf('o-2'), fold(walletDecider, refunded));
+    assert.equal(second.length, 1);
+    assert.deepEqual([second[0]!.type, (second[0]!.data as { orderId: string }).orderId], ['WalletRefunded', 'o-2']);
+    spec(walletDecider).given([...refunded, ...second]).when(refundOf('o-2')).then([]);
+  });
 });
 
 describe('wallet: top-up requests', () => {

@@ -229,7 +229,7 @@ async function restockReturn(
     if (wanted <= 0) continue;
     const stockId = stockStream(context.tenantId, sku, warehouseId);
     const { state } = await handler.load(stockDecider, stockId);
-    const quantity = returnOf(state, returnId) ?? Math.min(wanted, returnableFor(state, order.orderId));
+    const quantity = returnOf(state, order.orderId, returnId) ?? Math.min(wanted, returnableFor(state, order.orderId));
     if (quantity <= 0) continue;
     const put = await handler.handle(
       stockDecider,

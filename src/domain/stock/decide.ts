@@ -150,7 +150,7 @@ function adjust({ data }: AdjustStock, state: StockState): readonly StockEvent[]
 
 function returnStock({ data }: ReturnStock, state: StockState): readonly StockEvent[] {
   assertPositiveQuantity(data.quantity);
-  if (returnOf(state, data.returnId) !== undefined) return [];
+  if (returnOf(state, data.orderId, data.returnId) !== undefined) return [];
   const returnable = returnableFor(state, data.orderId);
   if (data.quantity > returnable) throw returnExceedsShipped(data.orderId, returnable, data.quantity);
   const { sku, warehouseId, orderId, returnId, quantity } = data;

@@ -7,7 +7,7 @@ import type { StockEvent } from './events.js';
  * transfer ids seen here to their direction, quantity and other warehouse (`reversed`: an out
  * transfer given back, with `reason`); `refusals` maps transfer ids this warehouse refused to
  * receive to the refused transfers by source warehouse (such an id is spent here: never
- * received afterwards); `returns` maps return ids to units.
+ * received afterwards); `returns` maps `<orderId>:<returnId>` to units.
  * `lowStock` is the alert threshold, undefined until set (no alerts before).
  * A stream with no events has empty ids and zero counts; stock that never arrived simply has none available.
  */
@@ -117,9 +117,9 @@ export function refusalOf(state: StockState, transferId: string, fromWarehouseId
   return fromWarehouseId === undefined ? Object.values(bySource)[0] : own(bySource, fromWarehouseId);
 }
 
-/** Units already put back for return `returnId`, if any. */
-export function returnOf(state: StockState, returnId: string): number | undefined {
-  return own(state.returns, returnId);
+/** Units already put back for return `returnId` of order `orderId`, if any (return ids are per order). */
+export function returnOf(state: StockState, orderId: string, returnId: string): number | undefined {
+  return own(state.returns, `${orderId}:${returnId}`);
 }
 
 /**
@@ -159,7 +159,7 @@ export function evolveStock(state: StockState, event: StockEvent): StockState {
         ...base,
         onHand: state.onHand + quantity,
         returned: { ...state.returned, [orderId]: (own(state.returned, orderId) ?? 0) + quantity },
-        returns: { ...state.returns, [returnId]: quantity },
+        returns: { ...state.returns, [`${orderId}:${returnId}`]: quantity },
       };
     }
     case 'StockTransferredOut': {

@@ -206,7 +206,8 @@ function debit({ data }: DebitWalletForOrder, state: WalletState): readonly Wall
 function refund({ data }: RefundToWallet, state: WalletState): readonly WalletEvent[] {
   assertUsableAmount(data.amount, state, data.walletId);
   if (data.reason !== undefined && data.reason.trim() === '') throw invalidReason('reason');
-  if (data.refundId !== undefined && own(state.applied, `refund:${data.refundId}`)) return [];
+  // Per order: refund ids are the order's (`r1`, `return:<returnId>`), and another order may use the same.
+  if (data.refundId !== undefined && own(state.applied, `refund:${data.orderId}:${data.refundId}`)) return [];
   const paid = paidForOrder(state, data.orderId);
   if (data.amount.minor > paid) throw refundExceedsPayment(data.orderId, money(paid, state.currency), data.amount);
   checkedBalance(state, data.amount.minor);

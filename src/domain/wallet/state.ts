@@ -69,7 +69,7 @@ export interface TransferRecord {
  * - `bonusGrants`: lotId → the lot as granted (also once spent or expired);
  * - `credits`: creditId → the credit as applied (credits written without an id are not kept);
  * - `topUps`, `withdrawals`: requestId → the request; `transfers`: transferId → this wallet's side;
- * - `applied`: ids of idempotent movements already applied (`payment:<id>`, `refund:<id>`, `lot:<id>`).
+ * - `applied`: ids of idempotent movements already applied (`payment:<id>`, `refund:<orderId>:<refundId>`, `lot:<id>`).
  * Before it is opened, ids and currency are empty strings and every figure is 0.
  */
 export interface WalletState {
@@ -254,7 +254,7 @@ export function evolveWallet(state: WalletState, event: WalletEvent): WalletStat
           ...state.orderPayments,
           [orderId]: { main: Math.max(0, paid.main - toMain), bonus: mergeBonusParts(paid.bonus, toBonus, -1) },
         },
-        applied: mark(state, event.data.refundId === undefined ? undefined : `refund:${event.data.refundId}`),
+        applied: mark(state, event.data.refundId === undefined ? undefined : `refund:${event.data.orderId}:${event.data.refundId}`),
       };
     }
     case 'WalletTopUpRequested': {
