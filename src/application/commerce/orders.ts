@@ -15,7 +15,7 @@ import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { CheckoutProcessManager, expireOrder, observedIn } from '../process-managers/checkout/index.js';
 import { latestPosition, type Position } from '../ports/event-store.js';
-import { originalResult } from './original-transfer-result.js';
+import { originalResult } from './original-result.js';
 import { orderStream, stockStream, walletStream } from './streams.js';
 
 /** Options of the order use cases that let the checkout process react. */

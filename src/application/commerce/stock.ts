@@ -5,7 +5,7 @@ import { followUp, type CommandContext } from '../command-context.js';
 import { retryTransient, type TransientRetryOptions } from './retry-transient.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
-import { originalTransferResult } from './original-transfer-result.js';
+import { originalResult } from './original-result.js';
 import { productStream, stockStream } from './streams.js';
 
 /*
@@ -228,7 +228,7 @@ export async function transferStock(
     followUp(context, `${context.commandId}:out`),
   );
   // Sent before (the same transfer again): answer with the original halves, not the streams' latest events.
-  const out = await originalTransferResult(handler, sending, { type: 'StockTransferredOut', transferId });
+  const out = await originalResult(handler, sending, { type: 'StockTransferredOut', data: { transferId } });
   const transfer: StockTransfer = { tenantId: context.tenantId, ...input };
   const step = (name: StockTransferStep) => followUp(context, `${context.commandId}:${name}`);
   let settled: StockTransferSettlement;
@@ -239,7 +239,7 @@ export async function transferStock(
     return { ...out, status: 'pending' };
   }
   if (settled.outcome === 'received') {
-    const into = await originalTransferResult(handler, settled.result, { type: 'StockTransferredIn', transferId });
+    const into = await originalResult(handler, settled.result, { type: 'StockTransferredIn', data: { transferId } });
     return { ...into, position: latestPosition(out.position, into.position), events: [...out.events, ...into.events], status: 'completed' };
   }
   if (settled.outcome === 'refused') {

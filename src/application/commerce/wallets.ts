@@ -5,7 +5,7 @@ import { followUp, type CommandContext } from '../command-context.js';
 import { retryTransient, type TransientRetryOptions } from './retry-transient.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
-import { originalTransferResult } from './original-transfer-result.js';
+import { originalResult } from './original-result.js';
 import { giftChequeStream, walletStream } from './streams.js';
 
 /*
@@ -44,10 +44,8 @@ export async function creditWallet(
 ): Promise<CommandResult<WalletEvent>> {
   const { customerId, ...rest } = input;
   const result = await onWallet(handler, context, customerId, { type: 'CreditWallet', data: { walletId: customerId, ...rest } });
-  if (result.events.length > 0 || input.creditId === undefined) return result;
-  // A repeat: answer with the original credit (one event), not the wallet's latest event.
-  const original = (await handler.store.readStream(result.streamId)).find((e) => e.type === 'WalletCredited' && e.data.creditId === input.creditId);
-  return original ? { ...result, revision: original.revision, position: original.position } : result;
+  // A repeat: answer with the original credit, not the wallet's latest event.
+  return input.creditId === undefined ? result : originalResult(handler, result, { type: 'WalletCredited', data: { creditId: input.creditId } });
 }
 
 /**
@@ -330,7 +328,7 @@ export async function transferBetweenWallets(
     followUp(context, `${context.commandId}:send`),
   );
   // Sent before (the same transfer again): answer with the original sending, not the wallet's latest event.
-  const sent = await originalTransferResult(handler, sending, { type: 'WalletTransferSent', transferId });
+  const sent = await originalResult(handler, sending, { type: 'WalletTransferSent', data: { transferId } });
   const transfer: WalletTransfer = { tenantId: context.tenantId, fromWalletId: from, toWalletId: to, transferId, amount };
   const step = (name: TransferStep) => followUp(context, `${context.commandId}:${name}`);
   let settled: TransferSettlement;
@@ -341,7 +339,7 @@ export async function transferBetweenWallets(
     return { ...sent, transferId, status: 'pending' };
   }
   if (settled.outcome === 'received') {
-    const received = await originalTransferResult(handler, settled.result, { type: 'WalletTransferReceived', transferId });
+    const received = await originalResult(handler, settled.result, { type: 'WalletTransferReceived', data: { transferId } });
     return { ...sent, position: latestPosition(sent.position, received.position), transferId, status: 'completed' };
   }
   if (settled.outcome === 'refused') {

@@ -1,12 +1,6 @@
 import type { DomainEvent } from '../../domain/shared/index.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 
-/** The event that records one side of a transfer on its stream: its type and `data.transferId`. */
-export interface TransferEventRef {
-  readonly type: string;
-  readonly transferId: string;
-}
-
 /**
  * The event that records an idempotent movement on its stream: its `type` and the `data` fields
  * (string values, e.g. `{ orderId, refundId }`) that name it.
@@ -14,18 +8,6 @@ export interface TransferEventRef {
 export interface RecordedEventRef {
   readonly type: string;
   readonly data: Readonly<Record<string, string>>;
-}
-
-/**
- * One side of a transfer (wallet or stock) as it was first written, so that sending the same
- * transfer again answers as the first time: `originalResult` for the stream's `ref.type` event
- * of `ref.transferId`.
- * @returns the original append's result, or `result` when it appended events or the stream
- *   holds no such event
- * @throws the store's read errors
- */
-export function originalTransferResult<E extends DomainEvent>(handler: CommandHandler, result: CommandResult<E>, ref: TransferEventRef): Promise<CommandResult<E>> {
-  return originalResult(handler, result, { type: ref.type, data: { transferId: ref.transferId } });
 }
 
 /**
