@@ -183,63 +183,86 @@ export class Projector {
    * event after its checkpoint (`waitForEvent`: woken by the store's append signal, at
    * most `idleMs`), without polling; a paused or failed projection is re-checked every
    * `retryMs`. Transient errors are retried after `retryMs`; a poison event stops the
-   * loop (status `failed` in the registry). Errors go to `onError`, never thrown.
+   * loop (status `failed` in the registry). A lost connection (a terminated session, a
+   * failover) takes the lock with it: this instance stops its batches, and stands for the
+   * lock again on a new connection after `retryMs`. Errors go to `onError`, never thrown.
    */
   start(): void {
     if (this.running) return;
     this.running = true;
     const abort = new AbortController();
     this.abort = abort;
-    this.loop = this.db
-      .connection()
-      .execute(async (conn) => {
-        let leader = false;
-        // The last event a wait returned: a source that skips it (a filter) must not wake on it again.
-        let seen: Position | undefined;
+    this.loop = (async () => {
+      while (this.running) {
         try {
-          while (this.running) {
-            if (!leader) {
-              const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtextextended(${lockKey(this.projection.name)}, 0)) as ok`.execute(conn);
-              leader = rows[0]!.ok;
-              if (!leader) {
-                await pause(this.retryMs, abort.signal);
-                continue;
-              }
-              await sql`update public.projection_registry set owner = ${this.instanceId}, heartbeat_at = now() where name = ${this.projection.name}`
-                .execute(this.db)
-                .catch(() => undefined);
-              this.options.onLeadership?.(this.projection.name, true);
-            }
-            try {
-              const { read, blocked } = await this.batch();
-              if (read > 0) continue;
-              if (blocked) {
-                await pause(this.retryMs, abort.signal);
-              } else {
-                const after = latestPosition(await this.checkpoint(), seen)!;
-                seen = (await waitForEvent(this.store, after, this.idleMs, abort.signal))?.position ?? seen;
-              }
-            } catch (error) {
-              // A store closed under a running projector (the service closes projectors first) ends the loop quietly.
-              if (error instanceof EventStoreClosedError) break;
-              this.options.onError?.(error, this.projection.name, await this.checkpoint().catch(() => START));
-              if (error instanceof ProjectionFailedError) break;
-              if (!(error instanceof CheckpointMovedError)) await pause(this.retryMs, abort.signal);
-            }
-          }
-        } finally {
-          if (leader) {
-            await sql`select pg_advisory_unlock(hashtextextended(${lockKey(this.projection.name)}, 0))`.execute(conn).catch(() => undefined);
-            this.options.onLeadership?.(this.projection.name, false);
-          }
+          await this.db.connection().execute((conn) => this.follow(conn, abort.signal));
+        } catch (error) {
+          // The lock's connection was lost (a terminated session, a failover) or could not be
+          // had: the lock went with it, so stand for leadership again on a new connection.
+          this.options.onError?.(error, this.projection.name, await this.checkpoint().catch(() => START));
+          await pause(this.retryMs, abort.signal);
         }
-      })
-      .catch((error: unknown) => {
-        this.options.onError?.(error, this.projection.name, START);
-      })
-      .finally(() => {
-        this.running = false;
-      });
+      }
+    })().finally(() => {
+      this.running = false;
+    });
+  }
+
+  /**
+   * `start`'s loop on one connection `conn`, which holds the projector lock once taken: returns
+   * when stopped, or after setting `running` false when the projection failed or the store
+   * closed; throws when `conn` fails (checked before every batch while leading, so a lost
+   * session, whose lock is gone, stops this instance's batches at once).
+   */
+  private async follow(conn: Executor, signal: AbortSignal): Promise<void> {
+    let leader = false;
+    // The last event a wait returned: a source that skips it (a filter) must not wake on it again.
+    let seen: Position | undefined;
+    try {
+      while (this.running) {
+        if (!leader) {
+          const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtextextended(${lockKey(this.projection.name)}, 0)) as ok`.execute(conn);
+          leader = rows[0]!.ok;
+          if (!leader) {
+            await pause(this.retryMs, signal);
+            continue;
+          }
+          await sql`update public.projection_registry set owner = ${this.instanceId}, heartbeat_at = now() where name = ${this.projection.name}`
+            .execute(this.db)
+            .catch(() => undefined);
+          this.options.onLeadership?.(this.projection.name, true);
+        } else {
+          await sql`select 1`.execute(conn); // still holding the lock's session
+        }
+        try {
+          const { read, blocked } = await this.batch();
+          if (read > 0) continue;
+          if (blocked) {
+            await pause(this.retryMs, signal);
+          } else {
+            const after = latestPosition(await this.checkpoint(), seen)!;
+            seen = (await waitForEvent(this.store, after, this.idleMs, signal))?.position ?? seen;
+          }
+        } catch (error) {
+          // A store closed under a running projector (the service closes projectors first) ends the loop quietly.
+          if (error instanceof EventStoreClosedError) {
+            this.running = false;
+            break;
+          }
+          this.options.onError?.(error, this.projection.name, await this.checkpoint().catch(() => START));
+          if (error instanceof ProjectionFailedError) {
+            this.running = false;
+            break;
+          }
+          if (!(error instanceof CheckpointMovedError)) await pause(this.retryMs, signal);
+        }
+      }
+    } finally {
+      if (leader) {
+        await sql`select pg_advisory_unlock(hashtextextended(${lockKey(this.projection.name)}, 0))`.execute(conn).catch(() => undefined);
+        this.options.onLeadership?.(this.projection.name, false);
+      }
+    }
   }
 
   /** Whether the background loop runs. */

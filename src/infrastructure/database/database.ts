@@ -28,6 +28,10 @@ export function openDatabase(url: string, max = 20): Database {
   const pool = new pg.Pool({ connectionString: url, max, types });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor a connection dropped while checked out (a projector holding its advisory lock, a
+  // rebuild): a client's 'error' event with no listener would end the process. Its user sees
+  // the failure on its next query and takes a new connection.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<ReadModelSchema>({ dialect: new PostgresDialect({ pool }) });
   return {
     pool,
