@@ -14,6 +14,7 @@ import type { HttpDependencies } from './deps.js';
 import { authenticate, principalOf, requireRoles } from './guard.js';
 import { problemFor } from './error-handler.js';
 import { claimIdempotencyKey, recordIdempotentResponse, requestFingerprint, type IdempotentResponse } from './idempotency.js';
+import { documented } from './openapi.js';
 import { assertActsFor, assertHeldGuestBasket, assertOwnsBasket, assertOwnsOrder } from './ownership.js';
 import { HttpProblem, problem, sendProblem, type Problem } from './problems.js';
 import { parseInput } from './validation.js';
@@ -126,7 +127,7 @@ async function withId<T, K extends string>(
  * command handler appends once). Validation, authentication and a refused key store nothing.
  */
 function post<S extends z.ZodType>(instance: FastifyInstance, deps: HttpDependencies, route: CommandRoute<S>): void {
-  instance.post(route.path, { onRequest: requireRoles(route.roles) }, async (request, reply) => {
+  instance.post(route.path, { onRequest: requireRoles(route.roles), ...documented(route.roles, { body: route.body, accepted: route.status !== undefined }) }, async (request, reply) => {
     const principal = principalOf(request);
     const key = keyHeader(request, 'idempotency-key');
     const context = commandContext(request, principal, deps.config.businessTimeZone, deps.now());

@@ -6,6 +6,7 @@ import { createQueryCache } from '../cache/index.js';
 import { isAdmin, type Role } from './auth.js';
 import type { HttpDependencies } from './deps.js';
 import { authenticate, principalOf, requireRoles } from './guard.js';
+import { documented, type RouteContract } from './openapi.js';
 import { HttpProblem, notFound, problem } from './problems.js';
 import * as schemas from './query-schemas.js';
 import { cachedSnapshot, readSnapshot, type CachedResponse, type QueryResponse } from './read-snapshot.js';
@@ -50,10 +51,11 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   instance.addHook('onClose', () => cache.close());
   instance.addHook('onRequest', authenticate(config));
   instance.addHook('onRequest', requireRoles(CUSTOMER_OR_ADMIN));
-  const admin = { onRequest: requireRoles(ADMIN) };
+  /** Options of a route only admins may call, with its inputs for the OpenAPI document. */
+  const admin = (inputs: Omit<RouteContract, 'roles'> = {}) => ({ onRequest: requireRoles(ADMIN), ...documented(ADMIN, inputs) });
 
   /** `data`: `CatalogueItem[]`, filtered, sorted (default by SKU) and paginated. */
-  instance.get('/catalogue', async (request, reply) => {
+  instance.get('/catalogue', documented(CUSTOMER_OR_ADMIN, { querystring: schemas.catalogueSearchQuery }), async (request, reply) => {
     const { tenantId } = principalOf(request);
     const q = parseInput(schemas.catalogueSearchQuery, request.query);
     const key = `${tenantId}:catalogue:${paramsKey(q)}`;
@@ -61,7 +63,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: the category tree (`CategoryNode[]`), or the subtree under `root`. */
-  instance.get('/catalogue/categories', async (request, reply) => {
+  instance.get('/catalogue/categories', documented(CUSTOMER_OR_ADMIN, { querystring: schemas.categoriesQuery }), async (request, reply) => {
     const { tenantId } = principalOf(request);
     const q = parseInput(schemas.categoriesQuery, request.query);
     const key = `${tenantId}:categories:${paramsKey(q)}`;
@@ -69,7 +71,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: one `CatalogueItemDetail` (with stock per warehouse); 404 when the tenant has no such SKU (at that position). */
-  instance.get('/catalogue/:sku', async (request) => {
+  instance.get('/catalogue/:sku', documented(CUSTOMER_OR_ADMIN, { params: schemas.skuParams, querystring: schemas.positionOnlyQuery }), async (request) => {
     const { tenantId } = principalOf(request);
     const { sku } = parseInput(schemas.skuParams, request.params);
     const q = parseInput(schemas.positionOnlyQuery, request.query);
@@ -79,7 +81,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: `OrderView[]`, newest first; a customer sees only their own (customerId forced to `sub`). */
-  instance.get('/orders', async (request) => {
+  instance.get('/orders', documented(CUSTOMER_OR_ADMIN, { querystring: schemas.ordersQuery }), async (request) => {
     const principal = principalOf(request);
     const q = parseInput(schemas.ordersQuery, request.query);
     const customerId = isAdmin(principal) ? q.customerId : principal.subject;
@@ -89,7 +91,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: one order with its `lines`; 404 when absent or (for a customer) not theirs. */
-  instance.get('/orders/:orderId', async (request) => {
+  instance.get('/orders/:orderId', documented(CUSTOMER_OR_ADMIN, { params: schemas.orderIdParams, querystring: schemas.positionOnlyQuery }), async (request) => {
     const principal = principalOf(request);
     const { orderId } = parseInput(schemas.orderIdParams, request.params);
     const q = parseInput(schemas.positionOnlyQuery, request.query);
@@ -99,7 +101,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: `DailySalesRow[]` by day then category. Admin only (403 for a customer). */
-  instance.get('/sales/daily', admin, async (request) => {
+  instance.get('/sales/daily', admin({ querystring: schemas.dailySalesQuery }), async (request) => {
     const { tenantId } = principalOf(request);
     const q = parseInput(schemas.dailySalesQuery, request.query);
     return readSnapshot(db, { projections: SALES, atLeast: q.position, maxWaitMs }, (trx) =>
@@ -108,7 +110,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: the tenant's `SalesReport`. Admin only (403 for a customer). */
-  instance.get('/reports/sales', admin, async (request) => {
+  instance.get('/reports/sales', admin({ querystring: schemas.positionOnlyQuery }), async (request) => {
     const { tenantId } = principalOf(request);
     const q = parseInput(schemas.positionOnlyQuery, request.query);
     return readSnapshot(db, { projections: SALES, atLeast: q.position, maxWaitMs }, (trx) => queries.salesReport(trx, tenantId));
@@ -116,7 +118,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
 
   /** Registers a cached admin analytics route. */
   function analytics<S extends Parameters<typeof parseInput>[0]>(path: string, schema: S, run: (trx: typeof db, tenantId: string, q: ReturnType<typeof parseInput<S>>) => Promise<unknown>) {
-    instance.get(`/analytics/${path}`, admin, async (request, reply) => {
+    instance.get(`/analytics/${path}`, admin({ querystring: schema }), async (request, reply) => {
       const { tenantId } = principalOf(request);
       const q = parseInput(schema, request.query) as ReturnType<typeof parseInput<S>> & { position?: string };
       const key = `${tenantId}:analytics/${path}:${paramsKey(q)}`;
@@ -148,7 +150,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   analytics('baskets', schemas.basketsQuery, (trx, tenantId, q) => queries.basketFunnel(trx, tenantId, q));
 
   /** `data`: `SegmentSizes` of the last segmentation run (404 before the first). `position`: what that run read. */
-  instance.get('/segments', admin, async (request) => {
+  instance.get('/segments', admin({ querystring: schemas.segmentsQuery }), async (request) => {
     const { tenantId } = principalOf(request);
     const q = parseInput(schemas.segmentsQuery, request.query);
     const sizes = await queries.segmentSizes(db, tenantId, q.currency);
@@ -157,7 +159,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: `CustomerSegment[]` of a segment and/or cluster, most valuable first. */
-  instance.get('/segments/customers', admin, async (request) => {
+  instance.get('/segments/customers', admin({ querystring: schemas.segmentCustomersQuery }), async (request) => {
     const { tenantId } = principalOf(request);
     const q = parseInput(schemas.segmentCustomersQuery, request.query);
     const run = await queries.segmentSizes(db, tenantId, q.currency);
@@ -165,7 +167,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: one customer's `CustomerSegment`; 404 when not segmented. */
-  instance.get('/segments/customers/:customerId', admin, async (request) => {
+  instance.get('/segments/customers/:customerId', admin({ params: schemas.customerIdParams }), async (request) => {
     const { tenantId } = principalOf(request);
     const { customerId } = parseInput(schemas.customerIdParams, request.params);
     const found = await queries.customerSegment(db, tenantId, customerId);
@@ -175,7 +177,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** Recomputes the tenant's RFM scores, segments and k-means clusters now. `data`: the `SegmentationRun`; 404 without customers. */
-  instance.post('/segments/recompute', admin, async (request) => {
+  instance.post('/segments/recompute', admin({ body: schemas.recomputeBody }), async (request) => {
     const { tenantId } = principalOf(request);
     const body = parseInput(schemas.recomputeBody, request.body) ?? {};
     const run = await queries.computeSegments(db, tenantId, body).catch((error: unknown) => {
@@ -187,7 +189,7 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: `ProjectionStatus[]`: version, status, checkpoint and lag (events, seconds) of every projection. */
-  instance.get('/projections', admin, async () => {
+  instance.get('/projections', admin(), async () => {
     const statuses = await projectionStatuses(db, projections);
     const checkpoints = statuses.map((s) => parsePosition(s.live?.checkpoint ?? '0/0') ?? START);
     const lowest = checkpoints.reduce((min, p) => (comparePositions(p, min) < 0 ? p : min), checkpoints[0] ?? START);

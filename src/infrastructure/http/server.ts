@@ -8,6 +8,7 @@ import type { ReadModelSchema } from '../database/schema.js';
 import { commandRoutes } from './command-routes.js';
 import type { HttpDependencies } from './deps.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { registerOpenApi } from './openapi.js';
 import { validationFailed } from './problems.js';
 import { queryRoutes } from './query-routes.js';
 import { registerRateLimits } from './rate-limit.js';
@@ -51,6 +52,7 @@ function jsonBodyParser(parse: JsonParser): JsonParser {
 /**
  * Builds the HTTP API (not listening: the caller calls `listen`, or `inject` in tests).
  * - `GET /health` → 200 `{ status: 'ok' }`, public;
+ * - `GET /openapi.json` → the OpenAPI 3.1 document of every route (`registerOpenApi`), public;
  * - `POST /commands/...` (`commandRoutes`) and `GET /queries/...` (`queryRoutes`), bearer token required;
  * - unknown routes → 404 `not-found`; every error is `application/problem+json`;
  * - every route but `/health` rate-limited per principal, else per IP (`registerRateLimits`):
@@ -81,6 +83,7 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     done();
   });
   await registerRateLimits(server, deps.config);
+  await registerOpenApi(server); // before the routes: it collects them
 
   server.get('/health', () => Promise.resolve({ status: 'ok' }));
 
