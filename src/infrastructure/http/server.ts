@@ -9,7 +9,7 @@ import { commandRoutes } from './command-routes.js';
 import type { HttpDependencies } from './deps.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
-import { validationFailed } from './problems.js';
+import { problem, sendProblem, validationFailed } from './problems.js';
 import { queryRoutes } from './query-routes.js';
 import { registerRateLimits } from './rate-limit.js';
 import { prototypePoisoningKeys } from './validation.js';
@@ -54,7 +54,8 @@ function jsonBodyParser(parse: JsonParser): JsonParser {
  * - `GET /health` → 200 `{ status: 'ok' }`, public;
  * - `GET /openapi.json` → the OpenAPI 3.1 document of every route (`registerOpenApi`), public;
  * - `POST /commands/...` (`commandRoutes`) and `GET /queries/...` (`queryRoutes`), bearer token required;
- * - unknown routes → 404 `not-found`; every error is `application/problem+json`;
+ * - unknown routes → 404 `not-found`; a request arriving while the server closes → 503
+ *   `shutting-down` with `Retry-After: 1`; every error is `application/problem+json`;
  * - every route but `/health` rate-limited per principal, else per IP (`registerRateLimits`):
  *   over the limit → 429 `rate-limited` with `Retry-After`.
  * Request ids come from `X-Request-Id` when sent, else a random UUID; they are the
@@ -65,6 +66,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Requests arriving while the server closes get our 503 problem (below), not Fastify's plain JSON.
+    return503OnClosing: false,
     // Errors raised before routing (undecodable URL, over-long parameter) are problems too.
     frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
       errorHandler(error, request, reply);
@@ -78,9 +81,17 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
   server.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(server.getDefaultJsonParser('ignore', 'ignore') as JsonParser));
   server.setErrorHandler(errorHandler);
   server.setNotFoundHandler(notFoundHandler);
+  let closing = false;
+  server.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done();
+    if (!closing) return done();
+    // Shutting down: answered at once, nothing run; the client retries (on another instance).
+    reply.header('connection', 'close');
+    sendProblem(reply, problem('shutting-down', 503, 'Service shutting down', 'the service is stopping; send the request again', {}), { 'retry-after': '1' });
   });
   await registerRateLimits(server, deps.config);
   await registerOpenApi(server); // before the routes: it collects them
