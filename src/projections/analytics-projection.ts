@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../application/ports/event-store.js';
 import { catalogueCategoryPath } from '../domain/product/index.js';
 import { stockLevelOf } from '../domain/stock/index.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './catalogue-projection.js';
+import { salesByCategory } from './sales-projection.js';
 import { int, list, localDay, localHour, moneyOf, optStr, str, type ApplyContext, type Projection } from './projection.js';
 import { addExact, addToCounters, columns, insertRows, selectByKeys, writeKnownRows, type Executor } from './sql.js';
 
@@ -91,6 +92,14 @@ async function setup(db: Executor): Promise<void> {
       cancelled_orders integer not null, cancelled_units integer not null, cancelled_gmv_minor bigint not null,
       returned_units integer not null, returned_amount_minor bigint not null,
       primary key (tenant_id, day, sku, currency)
+    )`.execute(db);
+  await sql`
+    create table analytics_category_daily (
+      tenant_id text not null, day date not null, currency char(3) not null, category text not null,
+      orders integer not null, units integer not null, gmv_minor bigint not null,
+      cancelled_orders integer not null, cancelled_units integer not null, cancelled_gmv_minor bigint not null,
+      returned_units integer not null,
+      primary key (tenant_id, day, currency, category)
     )`.execute(db);
   await sql`
     create table analytics_orders (
@@ -300,6 +309,15 @@ function remember<Row>(kept: Map<string, Row>, touched: Iterable<string>, rows: 
 async function apply(db: Executor, events: readonly RecordedEvent[], context?: ApplyContext): Promise<void> {
   const hourly = new Counters(6);
   const products = new Counters(8);
+  const categories = new Counters(7);
+  /** Adds an order's lines to its categories' row of its day of placement: the order once per category, placed or (`cancelled`) taken back. */
+  const addCategories = (o: OrderMemo, cancelled: boolean) => {
+    const lines = [...o.lines.values()].map((l) => ({ category: l.category, quantity: l.units, lineTotalMinor: l.gmv }));
+    for (const c of salesByCategory(lines)) {
+      const figures = [c.orders, c.items, c.gmv];
+      categories.add([o.tenant, o.day, o.currency, c.category], cancelled ? [0, 0, 0, ...figures, 0] : [...figures, 0, 0, 0, 0]);
+    }
+  };
   const returns = new Counters(2);
   const wallet = new Counters(2);
   const freezes = new Counters(2);
@@ -367,6 +385,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
         touchedOrders.add(key);
         hourly.add([tenant, memo.day, memo.hour, currency], [1, memo.gmv, memo.items, 0, 0, 0]);
         for (const [sku, l] of lines) products.add([tenant, memo.day, sku, currency], [1, l.units, l.gmv, 0, 0, 0, 0, 0], [l.name, l.category]);
+        addCategories(memo, false);
       } else {
         const memo = orders.get(key);
         if (!memo) throw new Error(`OrderCancelled for unknown order ${orderId}`);
@@ -375,6 +394,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
         touchedOrders.add(key);
         hourly.add([tenant, memo.day, memo.hour, memo.currency], [0, 0, 0, 1, memo.gmv, memo.items]);
         for (const [sku, l] of memo.lines) products.add([tenant, memo.day, sku, memo.currency], [0, 0, 0, 1, l.units, l.gmv, 0, 0], [l.name, l.category]);
+        addCategories(memo, true);
         returns.add([tenant, day, memo.currency, 'cancellation'], [1, memo.gmv]);
       }
     } else if (RETURNS.has(e.type)) {
@@ -394,6 +414,7 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
           if (!l) throw new Error(`OrderItemsReturned: SKU ${sku} is not in order ${orderId}`);
           const itemAmount = moneyOf(item, 'amount');
           products.add([tenant, day, sku, itemAmount.currency], [0, 0, 0, 0, 0, 0, int(item, 'quantity'), itemAmount.minor], [l.name, l.category]);
+          categories.add([tenant, day, itemAmount.currency, l.category], [0, 0, 0, 0, 0, 0, int(item, 'quantity')]);
         }
       }
     } else if (e.type === 'OrderPaymentDeclined') {
@@ -485,6 +506,14 @@ async function apply(db: Executor, events: readonly RecordedEvent[], context?: A
       ['returned_units', 'int4'], ['returned_amount_minor', 'int8'],
     ),
     products.list(), columns(['name', 'text'], ['category', 'text']),
+  );
+  await addToCounters(
+    db, 'analytics_category_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['category', 'text']),
+    columns(
+      ['orders', 'int4'], ['units', 'int4'], ['gmv_minor', 'int8'], ['cancelled_orders', 'int4'], ['cancelled_units', 'int4'], ['cancelled_gmv_minor', 'int8'],
+      ['returned_units', 'int4'],
+    ),
+    categories.list(),
   );
   await addToCounters(db, 'analytics_returns_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['kind', 'text']), columns(['count', 'int4'], ['amount_minor', 'int8']), returns.list());
   await addToCounters(db, 'analytics_wallet_daily', columns(['tenant_id', 'text'], ['day', 'date'], ['currency', 'text'], ['flow', 'text']), columns(['count', 'int4'], ['amount_minor', 'int8']), wallet.list());
@@ -653,6 +682,12 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  *   per product and day of the return the units returned (`returned_units`) and the amount
  *   due back for them (`returned_amount_minor`: the paid price — line total less its discount
  *   share, plus tax — as `OrderItemsReturned` gives it per item, so not a GMV figure);
+ *   `orders` there are the orders containing the product;
+ * - `analytics_category_daily`: the same per category (as the catalogue files it), day of
+ *   placement and currency, an order counted once per category however many of its
+ *   products are in it (`orders`, and `cancelled_orders` when it is cancelled: distinct
+ *   orders, as the sales projection's `daily_sales_by_category`), with units, GMV and, per
+ *   day of the return, `returned_units`;
  * - `analytics_returns_daily`: count and amount per day of the event and kind. Two kinds
  *   are what happened to orders, with the value concerned: `cancellation` (orders cancelled,
  *   their GMV, paid or not) and `return` (returns of items, the paid price due back for
@@ -701,15 +736,15 @@ async function loadBaskets(db: Executor, keys: [string, string][]): Promise<Map<
  */
 export const analyticsProjection: Projection = {
   name: 'analytics',
-  version: 7,
+  version: 8,
   description: 'hourly/daily GMV, products (with returns), categories, cancellations and refunds, payment outcomes, coupons, wallet flows and freezes, stock alerts, baskets',
   eventTypes: new Set<string>([...ORDER, ...RETURNS, ...PAYMENTS, ...COUPONS, ...WALLET, ...FREEZES, ...STOCK, ...BASKET]),
   tables: [
-    'analytics_sales_hourly', 'analytics_product_daily', 'analytics_orders', 'analytics_order_items', 'analytics_returns_daily',
+    'analytics_sales_hourly', 'analytics_product_daily', 'analytics_category_daily', 'analytics_orders', 'analytics_order_items', 'analytics_returns_daily',
     'analytics_payments_daily', 'analytics_captured_payments', 'analytics_coupons_daily', 'analytics_wallet_daily', 'analytics_wallet_freezes_daily', 'analytics_stock',
     'analytics_baskets', 'analytics_basket_daily',
   ],
-  // The queries' (sales by category, current stock alerts); apply reaches rows by primary key.
+  // The queries' (top sellers of a category, current stock alerts); apply reaches rows by primary key.
   indexes: [
     'create index if not exists analytics_product_daily_category on analytics_product_daily (tenant_id, category, day)',
     "create index if not exists analytics_stock_alerts on analytics_stock (tenant_id, level) where level <> 'ok'",

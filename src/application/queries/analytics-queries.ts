@@ -100,12 +100,16 @@ export interface SalesTotal {
   readonly returnedUnits: number;
 }
 
-/** Net sales per category over a period, largest GMV first (ties by name). */
+/**
+ * Net sales per category over a period (optionally one currency), largest GMV first (ties
+ * by name): `orders` counts each order once per category it has a line of, however many
+ * of the category's products it holds (net of cancelled orders, as `/sales/daily`).
+ */
 export async function salesByCategory(db: Kysely<ReadModelSchema>, tenantId: string, options: Period & Page & { currency?: string | undefined }): Promise<SalesTotal[]> {
   const { rows } = await sql<{ key: string; currency: string; orders: number; units: number; gmv: string; returned_units: number }>`
     select category as key, currency, sum(orders - cancelled_orders)::int as orders, sum(units - cancelled_units)::int as units,
            sum(gmv_minor - cancelled_gmv_minor)::text as gmv, sum(returned_units)::int as returned_units
-    from analytics_product_daily
+    from analytics_category_daily
     where tenant_id = ${tenantId}
       ${periodFilter(options)}
       ${options.currency ? sql`and currency = ${options.currency}` : sql``}

@@ -103,6 +103,10 @@ export interface ReadModelSchema {
     tenant_id: string; day: Day; sku: string; currency: string; name: string; category: string; orders: number; units: number; gmv_minor: Int8;
     cancelled_orders: number; cancelled_units: number; cancelled_gmv_minor: Int8; returned_units: number; returned_amount_minor: Int8;
   };
+  analytics_category_daily: {
+    tenant_id: string; day: Day; currency: string; category: string; orders: number; units: number; gmv_minor: Int8;
+    cancelled_orders: number; cancelled_units: number; cancelled_gmv_minor: Int8; returned_units: number;
+  };
   analytics_orders: {
     tenant_id: string; order_id: string; customer_id: string; currency: string; placed_day: Day; placed_hour: number; gmv_minor: Int8; items: number; status: string;
   };
