@@ -6,7 +6,7 @@ import { Projector, projections } from '../projections/index.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './database/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
-import { migrateToLatest } from './database/migrate.js';
+import { assertSchemaCurrent, migrateToLatest } from './database/migrate.js';
 import { findRunningEmbeddedPostgres } from './database/running-embedded.js';
 import { openEventStore } from './event-store/open-event-store.js';
 
@@ -31,14 +31,22 @@ export interface RuntimeOptions {
    * at `close()`. For CLI commands; the service starts its own. Default false.
    */
   readonly attachToRunningEmbedded?: boolean;
+  /**
+   * Migrate the schema to the latest version (default true). With false nothing is written:
+   * the schema is only checked to be at the latest migration (for read-only commands, which
+   * may run with a role that can only read).
+   */
+  readonly migrate?: boolean;
 }
 
 /**
  * Connects to PostgreSQL (`DATABASE_URL`, or an embedded server in `DATA_DIR/postgres`
  * started by this process, or with `attachToRunningEmbedded` the one already running
- * there), migrates the schema to the latest version, and wires the event store, the
+ * there), migrates the schema to the latest version (with `migrate: false`, only checks
+ * that it is), and wires the event store, the
  * command handler and one projector per projection (not started).
- * @throws Error when the database cannot be reached, started or migrated
+ * @throws Error when the database cannot be reached, started or migrated, or (with
+ *   `migrate: false`) its schema is not at the latest migration
  */
 export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   let embedded: EmbeddedDatabase | undefined;
@@ -63,8 +71,12 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   }
   const database = openDatabase(url);
   try {
-    const applied = await migrateToLatest(database.db);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'schema migrated');
+    if (options.migrate === false) {
+      await assertSchemaCurrent(database.db);
+    } else {
+      const applied = await migrateToLatest(database.db);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'schema migrated');
+    }
   } catch (error) {
     await database.close();
     await embedded?.stop();

@@ -61,7 +61,7 @@ describe('operator CLI: projections and segments', { timeout: 300_000 }, () => {
     const reset = (await list()).find((s) => s.name === 'analytics')!;
     assert.equal(reset.live!.checkpoint, '0/0');
     assert.ok(Object.values(await checksum(database.db, tables)).every((c) => c.startsWith('0:')), 'emptied in place');
-    await cli('report', '--tenant', 'acme', '--json'); // catches every projector up
+    await cli('report', '--catch-up', '--tenant', 'acme', '--json'); // catches every projector up
     assert.deepEqual(await checksum(database.db, tables), before, 'replayed to the same rows');
   });
 

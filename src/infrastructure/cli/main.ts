@@ -3,15 +3,20 @@
  *
  *   import olist --dir DIR [--limit N] [--tenant T]
  *   import online-retail --file FILE [--limit N] [--tenant T] [--verbose]
- *   report [--json] [--tenant T]
+ *   migrate
+ *   report [--json] [--tenant T] [--catch-up]
  *   projections list [--json] | rebuild NAME|--all | pause|resume|reset NAME|--all
  *   segments recompute [--tenant T] [--k K] [--seed S] [--as-of DAY] | segments show
- *   stream show STREAM_ID
+ *   stream show STREAM_ID [--from REVISION] [--limit N] [--backwards] [--all-recorded] [--json]
  *   idempotency prune [--older-than-hours N] [--json]
  *   token --tenant T --roles R[,R] [--subject S] [--expires SECONDS]
  *
  * Configuration comes from the environment (see config.ts). Data goes to stdout, logs and
- * progress to stderr. Any error prints one line and exits 1.
+ * progress to stderr. Any error prints one line and exits 1 (a server that cannot be used as
+ * "cannot connect to PostgreSQL at host:port: ECONNREFUSED", "database "x" does not exist on …").
+ * Commands that only read (`report` without `--catch-up`, `projections list`, `segments
+ * show`, `stream show`) never migrate nor write, so they run with a read-only role; they
+ * refuse a database whose schema is not at the latest migration (`migrate` brings it there).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
@@ -24,6 +29,7 @@ import { importOlist } from './commands/import-olist.js';
 import { importOnlineRetail } from './commands/import-online-retail.js';
 import { listProjections, pauseProjections, rebuildProjections, resetProjections, resumeProjections } from './commands/projections.js';
 import { recomputeSegments, showSegments } from './commands/segments.js';
+import { migrate } from './commands/migrate.js';
 import { report } from './commands/report.js';
 import { showStream } from './commands/stream.js';
 import { token } from './commands/token.js';
@@ -48,10 +54,17 @@ function tenantId(value: string): string {
   return value;
 }
 
+/** A whole number ≥ 1. @throws InvalidArgumentError otherwise */
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+}
+
+/** A stream revision: a whole number ≥ 0. @throws InvalidArgumentError otherwise */
+function revision(value: string): bigint {
+  if (!/^\d{1,19}$/.test(value) || BigInt(value) > 2n ** 63n - 1n) throw new InvalidArgumentError('expected a revision, a whole number from 0');
+  return BigInt(value);
 }
 
 /** An age in hours, 1 to `MAX_IDEMPOTENCY_KEY_TTL_HOURS`. @throws InvalidArgumentError otherwise */
@@ -83,11 +96,17 @@ importCommand
   .action((o: { file: string; tenant: string; limit?: number; concurrency?: number; progress?: boolean; verbose?: boolean }) => importOnlineRetail(o));
 
 program
+  .command('migrate')
+  .description('bring the database schema to the latest migration (what `npm start` does first)')
+  .action(() => migrate());
+
+program
   .command('report')
-  .description("print a tenant's sales report from the read models")
+  .description("print a tenant's sales report from the read models as they are (read-only; a note on stderr says which lag the log)")
   .option('--json', 'print one JSON object', false)
   .option('--tenant <tenant>', 'tenant', tenantId, 'olist')
-  .action((o: { json: boolean; tenant: string }) => report(o));
+  .option('--catch-up', 'first migrate and catch every projection up with the log (writes)', false)
+  .action((o: { json: boolean; tenant: string; catchUp: boolean }) => report(o));
 
 const projectionsCommand = program.command('projections').description('inspect, rebuild, pause, resume and reset projections');
 projectionsCommand
@@ -138,8 +157,13 @@ program
   .description('read streams')
   .command('show')
   .argument('<streamId>', 'e.g. order-olist:e481f51cbdc54678b7cc49136f2d6af7')
-  .description('print the events of one stream with their metadata, one JSON object per line')
-  .action((streamId: string) => showStream(streamId));
+  .description('print the events of one stream with their metadata, one JSON object per line; says on stderr what a delete or the stream metadata hides')
+  .option('--from <revision>', 'first revision to print (default: the first, or the last with --backwards)', revision)
+  .option('--limit <n>', 'print at most N events', positiveInteger)
+  .option('--backwards', 'newest first')
+  .option('--all-recorded', 'every event $all holds of the stream, also those its metadata (maxCount, maxAge, truncateBefore) or a delete hides')
+  .option('--json', 'print one JSON object: streamId, events, hidden (what a normal read hides, or null)')
+  .action((streamId: string, o: { from?: bigint; limit?: number; backwards?: boolean; allRecorded?: boolean; json?: boolean }) => showStream(streamId, o));
 
 program
   .command('idempotency')

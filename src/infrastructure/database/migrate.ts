@@ -48,3 +48,19 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/**
+ * Read-only check that every migration has been applied (reads `kysely_migration`, writes
+ * nothing, takes no lock): for processes that must not change the schema, such as the
+ * CLI's read-only commands run with a read-only role.
+ * @returns the name of the latest migration, which the database is at
+ * @throws Error "the database is at migration X; run `npm start` or `npm run cli -- migrate`
+ *   first (latest: Y)" when a migration is pending (X is "none" on an empty database)
+ */
+export async function assertSchemaCurrent<DB>(db: Kysely<DB>): Promise<string> {
+  const known = await new Migrator({ db: db as Kysely<unknown>, provider }).getMigrations();
+  const latest = known.at(-1)?.name ?? 'none';
+  if (known.every((m) => m.executedAt !== undefined)) return latest;
+  const current = known.filter((m) => m.executedAt !== undefined).at(-1)?.name ?? 'none';
+  throw new Error(`the database is at migration ${current}; run \`npm start\` or \`npm run cli -- migrate\` first (latest: ${latest})`);
+}

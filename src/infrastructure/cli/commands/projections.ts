@@ -22,14 +22,14 @@ function statusLine(s: ProjectionStatus): string {
 /**
  * `projections list [--json]`: each projection's name, code version, status (`running`,
  * `idle`, `paused`, `failed`, `needs-rebuild`), live checkpoint and lag (events and
- * seconds), a rebuild in progress, and the event that stopped it if any.
+ * seconds), a rebuild in progress, and the event that stopped it if any. Read-only (no migration).
  */
 export async function listProjections(options: { json?: boolean } = {}): Promise<void> {
   await withRuntime(async (runtime) => {
     const statuses = await projectionStatuses(runtime.database.db, projections);
     if (options.json) console.log(JSON.stringify(statuses, null, 2));
     else for (const s of statuses) console.log(statusLine(s));
-  });
+  }, { migrate: false });
 }
 
 /**

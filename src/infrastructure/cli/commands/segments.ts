@@ -28,7 +28,7 @@ export async function recomputeSegments(options: RecomputeOptions): Promise<void
   });
 }
 
-/** `segments show [--tenant T] [--currency C]`: the last run's segment sizes and clusters as JSON. */
+/** `segments show [--tenant T] [--currency C]`: the last run's segment sizes and clusters as JSON. Read-only (no migration). */
 export async function showSegments(options: { tenant: string; currency?: string }): Promise<void> {
   await withRuntime(async (runtime) => {
     const sizes = await segmentSizes(runtime.database.db, options.tenant, options.currency);
@@ -38,5 +38,5 @@ export async function showSegments(options: { tenant: string; currency?: string 
       return;
     }
     console.log(JSON.stringify(sizes, null, 2));
-  });
+  }, { migrate: false });
 }
