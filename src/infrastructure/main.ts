@@ -6,6 +6,7 @@
  * starts one projector per projection, the checkout process manager's subscriber and
  * unpaid-order expiry timer, the wallet-transfer and stock-transfer process managers'
  * subscribers (they settle every sent transfer: received, or refused and reversed), the
+ * order-shipment process manager's subscriber (ships the stock a crashed ship left reserved), the
  * hourly prune of expired idempotency keys, and the HTTP server. SIGINT/SIGTERM stop the
  * server (it answers the requests in flight first), then the process managers and the prune,
  * the projectors, then the database, in that order, and exit with code 0.
@@ -15,6 +16,7 @@ import { startCheckoutRunner } from './checkout-runner.js';
 import { startIdempotencyKeyPruner } from './http/idempotency.js';
 import { buildServer } from './http/server.js';
 import { createLogger } from './logger.js';
+import { startOrderShipmentRunner } from './order-shipment-runner.js';
 import { openRuntime } from './runtime.js';
 import { startStockTransferRunner } from './stock-transfer-runner.js';
 import { startWalletTransferRunner } from './wallet-transfer-runner.js';
@@ -26,6 +28,7 @@ async function main(config: Config): Promise<void> {
   const checkout = await startCheckoutRunner({ ...runtime, pool: runtime.database.pool, logger, businessTimeZone: config.businessTimeZone });
   const transfers = await startWalletTransferRunner({ ...runtime, pool: runtime.database.pool, logger });
   const stockTransfers = await startStockTransferRunner({ ...runtime, pool: runtime.database.pool, logger });
+  const shipments = await startOrderShipmentRunner({ ...runtime, pool: runtime.database.pool, logger });
   const idempotencyPruner = startIdempotencyKeyPruner({ db: runtime.database.db, ttlHours: config.idempotencyKeyTtlHours, logger });
   const server = await buildServer({ config, db: runtime.database.db, handler: runtime.handler, logger });
   await server.listen({ port: config.port, host: config.host });
@@ -39,6 +42,7 @@ async function main(config: Config): Promise<void> {
     await checkout.stop();
     await transfers.stop();
     await stockTransfers.stop();
+    await shipments.stop();
     await idempotencyPruner.stop();
     await runtime.close();
     logger.info('stopped');

@@ -6,10 +6,11 @@ import {
   type ExternalPaymentMethod,
   type OrderEvent,
   type OrderPayment,
+  type OrderStatus,
   type PlacedOrderState,
 } from '../../domain/order/index.js';
 import { DomainError, money, type Money } from '../../domain/shared/index.js';
-import { returnableFor, returnOf, stockDecider } from '../../domain/stock/index.js';
+import { reservationOf, returnableFor, returnOf, stockDecider } from '../../domain/stock/index.js';
 import { paidForOrder, walletDecider } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
@@ -112,33 +113,63 @@ export function startOrderProcessing(handler: CommandHandler, context: CommandCo
   return handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'StartOrderProcessing', data: input }, context);
 }
 
+/** The statuses of an order that has shipped: `shipped`, and those that can only follow it. */
+export const SHIPPED_STATUSES: readonly OrderStatus[] = ['shipped', 'delivered', 'returned'];
+
 /**
- * Ships a confirmed or processing order and commits its reserved units in each warehouse it
- * was allocated to (`ShipStock`). The result's `position` is the last event written by any step.
- * @throws DomainError `order-not-found`, `order-not-shippable`
+ * Ships a confirmed or processing order (`OrderShipped`) and commits its reserved units in each
+ * warehouse it was allocated to (`ShipStock`). The result's `position` is the last event written
+ * by any step.
+ *
+ * Shipping an order that has shipped already (`SHIPPED_STATUSES`) completes it: the stock
+ * shipments a crash left undone after `OrderShipped` are made (each stock stream ships the units
+ * it holds reserved for the order, once: a stream that shipped for the order ships nothing
+ * again), and the answer is the original `OrderShipped`'s revision and position, or the latest
+ * stock shipment made now. So the same ship sent again, under any command id, finishes a ship
+ * that was interrupted and otherwise changes nothing.
+ * @throws DomainError `order-not-found`, `order-not-shippable` (pending, cancelled)
  */
 export async function shipOrder(
   handler: CommandHandler,
   context: CommandContext,
   input: { orderId: string; carrier?: string; trackingNumber?: string },
 ): Promise<CommandResult<OrderEvent>> {
-  const result = await handler.handle(orderDecider, orderStream(context.tenantId, input.orderId), { type: 'ShipOrder', data: input }, context);
-  const order = await loadPlacedOrder(handler, context, input.orderId);
-  let position = result.position;
-  const warehouses = uniqueStockStreams(order);
-  for (const [i, { sku, warehouseId }] of warehouses.entries()) {
+  const stream = orderStream(context.tenantId, input.orderId);
+  const loaded = await handler.load(orderDecider, stream);
+  const done: CommandResult<OrderEvent> = SHIPPED_STATUSES.includes(loaded.state.status)
+    ? { streamId: stream, revision: loaded.revision, position: loaded.lastPosition, events: [] }
+    : await handler.handle(orderDecider, stream, { type: 'ShipOrder', data: input }, context);
+  const result = await originalResult(handler, done, { type: 'OrderShipped', data: { orderId: input.orderId } });
+  const shipped = await shipReservedStock(handler, context, await loadPlacedOrder(handler, context, input.orderId));
+  return { ...result, position: latestPosition(result.position, shipped) };
+}
+
+/**
+ * Ships (`ShipStock`) the units each stock stream of the order holds reserved for it. A stream
+ * without such a reservation, or that shipped for the order already (a later reservation is
+ * never shipped on top), is skipped, and so is one another runner ships meanwhile.
+ * @returns the position of the last shipment written, if any
+ */
+async function shipReservedStock(handler: CommandHandler, context: CommandContext, order: PlacedOrderState): Promise<Position | undefined> {
+  let position: Position | undefined;
+  for (const [i, { sku, warehouseId }] of uniqueStockStreams(order).entries()) {
     const stream = stockStream(context.tenantId, sku, warehouseId);
     const { state } = await handler.load(stockDecider, stream);
-    if (!Object.hasOwn(state.reservations, input.orderId)) continue;
-    const shipped = await handler.handle(
-      stockDecider,
-      stream,
-      { type: 'ShipStock', data: { sku, warehouseId, orderId: input.orderId } },
-      followUp(context, `${context.commandId}:ship-stock:${i}`),
-    );
-    position = latestPosition(position, shipped.position);
+    if (reservationOf(state, order.orderId) === undefined || Object.hasOwn(state.shipped, order.orderId)) continue;
+    try {
+      const shipped = await handler.handle(
+        stockDecider,
+        stream,
+        { type: 'ShipStock', data: { sku, warehouseId, orderId: order.orderId } },
+        followUp(context, `${context.commandId}:ship-stock:${i}`),
+      );
+      position = latestPosition(position, shipped.position);
+    } catch (error) {
+      // Shipped by another runner (the process manager, a retry) between the load and the append.
+      if (!(error instanceof DomainError && error.code === 'reservation-not-found')) throw error;
+    }
   }
-  return { ...result, position };
+  return position;
 }
 
 /**

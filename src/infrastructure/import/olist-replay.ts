@@ -8,6 +8,7 @@ import { walletDecider } from '../../domain/wallet/index.js';
 import type { OlistDataset, OlistOrder, RowProblem } from './olist/index.js';
 import { OLIST_CURRENCY } from './olist/index.js';
 import { KeyedScheduler } from './keyed-scheduler.js';
+import { resumeCheckout } from './resume-checkout.js';
 import { CheckoutProcessManager } from '../../application/process-managers/checkout/index.js';
 
 /** One business step of an Olist order, replayed at Olist's own time. */
@@ -109,7 +110,8 @@ function externalMethod(order: OlistOrder): 'card' | 'boleto' {
  *    approval time (the process waits for it; approval and cancellation are observed by it).
  * Products are registered with KDV rate 0: Brazilian sales are outside Turkish KDV.
  * Command ids are `olist:<order>:<step>`. Re-running skips orders whose stream exists and
- * transitions already made, so an interrupted import can be resumed.
+ * transitions already made, and completes what a crash left half-way (the checkout process,
+ * the stock shipments of a shipped order), so an interrupted import can be resumed.
  * Steps run concurrently through a `KeyedScheduler`: steps touching the same order,
  * customer or product keep Olist's time order, so the events each stream receives, and
  * every figure derived from them, are the same as in a sequential run.
@@ -138,12 +140,7 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
   async function purchase(order: OlistOrder, at: string): Promise<void> {
     const existing = await handler.load(orderDecider, commerce.orderStream(options.tenantId, order.orderId));
     if (existing.state.status !== 'none') {
-      // A resumed import: a crash may have fallen between an order event (e.g. the approval's
-      // OrderPaymentConfirmed) and its checkout process observing it, so the process observes
-      // the order's events again (each once, by its id), as the service's checkout subscriber
-      // would; then it is finished if a crash interrupted it (a no-op otherwise).
-      for (const event of await handler.store.readStream(commerce.orderStream(options.tenantId, order.orderId))) await manager.handle(event);
-      await manager.drive(options.tenantId, order.orderId);
+      await resumeCheckout(handler, manager, options.tenantId, order.orderId); // a resumed import
       state.already++;
       return;
     }
@@ -210,7 +207,8 @@ export async function replayOlist(handler: CommandHandler, dataset: OlistDataset
         return;
       }
       case 'ship':
-        if (status === 'confirmed') await run(commerce.shipOrder(handler, ctx, { orderId: order.orderId }));
+        // Shipped already (a resumed import): completes the stock shipments a crash left undone.
+        if (status === 'confirmed' || commerce.SHIPPED_STATUSES.includes(status)) await run(commerce.shipOrder(handler, ctx, { orderId: order.orderId }));
         return;
       case 'deliver':
         if (status === 'shipped') await run(commerce.deliverOrder(handler, ctx, { orderId: order.orderId }));

@@ -6,7 +6,9 @@ import { orderDecider } from '../../../domain/order/index.js';
 import { productDecider } from '../../../domain/product/index.js';
 import { DomainError, type Money } from '../../../domain/shared/index.js';
 import { availableStock, stockDecider } from '../../../domain/stock/index.js';
+import { CheckoutProcessManager } from '../../../application/process-managers/checkout/index.js';
 import { KeyedScheduler } from '../keyed-scheduler.js';
+import { resumeCheckout } from '../resume-checkout.js';
 import { ONLINE_RETAIL_CURRENCY, type RetailDataset, type RetailInvoice, type RetailProblem } from './read-online-retail.js';
 
 /** The one warehouse of the retailer. */
@@ -93,8 +95,9 @@ const month = (at: string) => at.slice(0, 7);
  *   `readOnlineRetail` (`skippedInvoices`).
  * Steps run through a `KeyedScheduler`: a line step is keyed by its product and basket,
  * an invoice's checkout and a return by the invoice and each SKU's stock, so every stream receives its
- * events in the order of a sequential run. Re-running skips what is done (state checks),
- * so an interrupted import resumes.
+ * events in the order of a sequential run. Re-running skips what is done (state checks) and
+ * completes what a crash left half-way (an order's checkout process, shipment or delivery, a
+ * return's restock), so an interrupted import resumes.
  * @param handler best a sole writer of the tenant (`CachingCommandHandler`): the replay
  *   loads streams as often as it commands them, and `forget`s those of finished invoices
  */
@@ -120,6 +123,7 @@ export async function replayOnlineRetail(handler: CommandHandler, dataset: Retai
   });
   const customerOf = (inv: RetailInvoice) => inv.customerId ?? `guest-${inv.invoice}`;
   const skipped = new Set<string>();
+  const manager = new CheckoutProcessManager(handler);
   const done = new Set<string>();
 
   async function openBasket(inv: RetailInvoice): Promise<void> {
@@ -163,10 +167,15 @@ export async function replayOnlineRetail(handler: CommandHandler, dataset: Retai
     await commerce.addItem(handler, context(inv, `add-item:${index}`), { basketId: inv.invoice, sku: line.sku, quantity: line.quantity, warehouseId: ONLINE_RETAIL_WAREHOUSE });
   }
 
-  async function checkOut(inv: RetailInvoice): Promise<void> {
+  /**
+   * Checks the invoice's basket out, ships and delivers its order; for an order an earlier run
+   * placed (`resumed`), does what that run left undone: its checkout process, its shipment
+   * (the stock shipments a crash left after `OrderShipped` included) and its delivery.
+   */
+  async function checkOut(inv: RetailInvoice, resumed: boolean): Promise<void> {
     const orderStream = commerce.orderStream(tenantId, inv.invoice);
     let order = await handler.load(orderDecider, orderStream);
-    if (order.state.status === 'none') {
+    if (!resumed) {
       const wanted = new Map<string, number>();
       for (const l of inv.lines) wanted.set(l.sku, (wanted.get(l.sku) ?? 0) + l.quantity);
       for (const [sku, quantity] of wanted) {
@@ -181,21 +190,26 @@ export async function replayOnlineRetail(handler: CommandHandler, dataset: Retai
         const basket = await handler.load(basketDecider, commerce.basketStream(tenantId, inv.invoice));
         if (basket.state.customerId === '') await commerce.assignGuestBasket(handler, context(inv, 'assign-guest'), { basketId: inv.invoice, customerId: customerOf(inv) });
       }
+    }
+    if (resumed) await resumeCheckout(handler, manager, tenantId, inv.invoice);
+    else {
       await commerce.checkout(handler, context(inv, 'checkout'), {
         basketId: inv.invoice,
         orderId: inv.invoice,
         shipping: gbp(inv.shippingMinor),
         payment: { external: { method: 'card', reference: `online-retail:${inv.invoice}`, captured: true } },
-      });
-      order = await handler.load(orderDecider, orderStream);
+      }, { manager });
     }
-    if (order.state.status === 'confirmed') {
+    order = await handler.load(orderDecider, orderStream);
+    if (order.state.status === 'confirmed' || commerce.SHIPPED_STATUSES.includes(order.state.status)) {
       await commerce.shipOrder(handler, context(inv, 'ship'), { orderId: inv.invoice });
       order = await handler.load(orderDecider, orderStream);
     }
     if (order.state.status === 'shipped') await commerce.deliverOrder(handler, context(inv, 'deliver'), { orderId: inv.invoice });
-    state.imported++;
-    state.lines += inv.lines.length;
+    if (!resumed) {
+      state.imported++;
+      state.lines += inv.lines.length;
+    }
     handler.forget(commerce.basketStream(tenantId, inv.invoice));
     handler.forget(orderStream);
     handler.forget(`checkout-${tenantId}:${inv.invoice}`);
@@ -204,10 +218,13 @@ export async function replayOnlineRetail(handler: CommandHandler, dataset: Retai
   async function returnItems(inv: RetailInvoice, orderId: string, items: { sku: string; quantity: number }[], lines: number): Promise<void> {
     const returnId = `${inv.invoice}:${orderId}`;
     const order = await handler.load(orderDecider, commerce.orderStream(tenantId, orderId));
-    if (order.state.status !== 'none' && Object.hasOwn(order.state.returnIds, returnId)) return; // done by an earlier run
+    const recorded = order.state.status !== 'none' && Object.hasOwn(order.state.returnIds, returnId); // by an earlier run
+    // Sent again, a recorded return appends nothing to the order and completes its restock and wallet refund.
     await commerce.returnOrderItems(handler, context(inv, `return:${orderId}`), { orderId, returnId, items, reason: `online-retail cancellation ${inv.invoice}` });
-    state.returns++;
-    state.returnedLines += lines;
+    if (!recorded) {
+      state.returns++;
+      state.returnedLines += lines;
+    }
     handler.forget(commerce.orderStream(tenantId, orderId));
   }
 
@@ -271,11 +288,8 @@ export async function replayOnlineRetail(handler: CommandHandler, dataset: Retai
     await scheduler.submit(
       [basketKey, ...skus.map((s) => `stock:${s}`)],
       guard(inv, inv.line, async () => {
-        if (done.has(inv.invoice)) state.linesDone += inv.lines.length;
-        else {
-          await checkOut(inv);
-          state.linesDone += inv.lines.length;
-        }
+        await checkOut(inv, done.has(inv.invoice));
+        state.linesDone += inv.lines.length;
         options.onProgress?.(state.linesDone, linesTotal);
       }),
     );

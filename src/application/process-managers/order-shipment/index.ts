@@ -1,0 +1,2 @@
+export * from './manager.js';
+export * from './subscriber.js';
