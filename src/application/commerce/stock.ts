@@ -6,6 +6,7 @@ import { retryTransient, type TransientRetryOptions } from './retry-transient.js
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
 import { originalResult } from './original-result.js';
+import { settleSentTransfer, type TransferSettlement } from './sent-transfer.js';
 import { productStream, stockStream } from './streams.js';
 
 /*
@@ -81,63 +82,43 @@ export interface StockTransfer extends TransferStockInput {
 export type StockTransferStep = 'in' | 'refuse' | 'reverse';
 
 /**
- * Where a sent stock transfer's in half stands (see `settleStockTransfer`):
- * - `received`: the destination holds the units (`result`: that command's result; no events
- *   when it was received before);
- * - `refused`: the destination refused it (`refusal`, the in half's error), recorded that
- *   (`StockTransferRefused`) and can never receive it: reverse the source now with `reason`
- *   (`reverseRefusedStockTransfer`);
- * - `reversed`: the source was reversed already (`refusal`: `transfer-reversed`).
- */
-export type StockTransferSettlement =
-  | { readonly outcome: 'received'; readonly result: CommandResult<StockEvent> }
-  | { readonly outcome: 'refused'; readonly refusal: DomainError; readonly reason: string }
-  | { readonly outcome: 'reversed'; readonly refusal: DomainError };
-
-/**
  * Settles the in half of a transfer the source has sent (`StockTransferredOut`), exactly once
- * whoever runs it and however often (the HTTP request, the stock-transfer process manager,
- * both at once, again after a crash):
- * 1. the source already reversed → `reversed`;
- * 2. `TransferStockIn` on the destination (idempotent per transfer id) → `received`;
- * 3. refused with a `DomainError` → `RefuseStockTransfer` records on the destination that it
- *    will never receive it (so no later in half can succeed once the source is reversed),
- *    then → `refused` with the reason to reverse with; or `received` if the destination
- *    received it meanwhile (another runner got there first).
- * Both decisions are taken on the destination's stream, so it is received or refused, never
- * both. Each step is retried `options.retries` times on errors other than `DomainError`.
+ * whoever runs it and however often (`settleSentTransfer`: `TransferStockIn` on the
+ * destination, or, refused there, `RefuseStockTransfer`; steps `in` and `refuse`).
  * @param contextOf the command context of each step (distinct command ids per step)
  * @throws DomainError `transfer-not-found` when the source sent no such transfer
  * @throws the last error of a step that kept failing with something else than a `DomainError`
  *   (store unreachable, concurrency conflicts past the retries): the transfer stays pending
  */
-export async function settleStockTransfer(
+export function settleStockTransfer(
   handler: CommandHandler,
   transfer: StockTransfer,
   contextOf: (step: StockTransferStep) => CommandContext,
   options: TransientRetryOptions = {},
-): Promise<StockTransferSettlement> {
+): Promise<TransferSettlement<StockEvent>> {
   const { tenantId, sku, fromWarehouseId: from, toWarehouseId: to, quantity, transferId } = transfer;
-  const destination = stockStream(tenantId, sku, to);
-  const sent = transferOf((await retryTransient(() => handler.load(stockDecider, stockStream(tenantId, sku, from)), options)).state, transferId);
-  if (sent?.direction !== 'out' || sent.counterpart !== to || sent.quantity !== quantity) throw stockErrors.transferNotFound(transferId);
-  if (sent.reversed === true) return { outcome: 'reversed', refusal: stockErrors.transferReversed(transferId, sent.reason ?? '') };
   const data = { sku, warehouseId: to, transferId, fromWarehouseId: from, quantity };
-  let refusal: DomainError;
-  try {
-    const result = await retryTransient(() => handler.handle(stockDecider, destination, { type: 'TransferStockIn', data }, contextOf('in')), options);
-    return { outcome: 'received', result };
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    refusal = error;
-  }
-  const refused = { type: 'RefuseStockTransfer' as const, data: { ...data, reason: `transfer-refused:${refusal.code}` } };
-  await retryTransient(() => handler.handle(stockDecider, destination, refused, contextOf('refuse')), options);
-  const now = await retryTransient(() => handler.load(stockDecider, destination), options);
-  if (hasReceived(now.state, data)) {
-    return { outcome: 'received', result: { streamId: destination, revision: now.revision, position: now.lastPosition, events: [] } };
-  }
-  return { outcome: 'refused', refusal, reason: refusalOf(now.state, transferId, from)?.reason ?? refused.data.reason };
+  return settleSentTransfer(
+    handler,
+    {
+      decider: stockDecider,
+      source: stockStream(tenantId, sku, from),
+      destination: stockStream(tenantId, sku, to),
+      sentRecord: (state) => {
+        const sent = transferOf(state, transferId);
+        if (sent?.direction !== 'out' || sent.counterpart !== to || sent.quantity !== quantity) return undefined;
+        return { reversed: sent.reversed === true, reason: sent.reason ?? '' };
+      },
+      notFound: () => stockErrors.transferNotFound(transferId),
+      reversed: (reason) => stockErrors.transferReversed(transferId, reason),
+      receive: { type: 'TransferStockIn' as const, data },
+      refuse: (reason) => ({ type: 'RefuseStockTransfer' as const, data: { ...data, reason } }),
+      received: (state) => hasReceived(state, data),
+      refusalReason: (state) => refusalOf(state, transferId, from)?.reason,
+    },
+    (step) => contextOf(step === 'receive' ? 'in' : step),
+    options,
+  );
 }
 
 /**
@@ -231,7 +212,7 @@ export async function transferStock(
   const out = await originalResult(handler, sending, { type: 'StockTransferredOut', data: { transferId } });
   const transfer: StockTransfer = { tenantId: context.tenantId, ...input };
   const step = (name: StockTransferStep) => followUp(context, `${context.commandId}:${name}`);
-  let settled: StockTransferSettlement;
+  let settled: TransferSettlement<StockEvent>;
   try {
     settled = await settleStockTransfer(handler, transfer, step, options);
   } catch (error) {

@@ -1,11 +1,12 @@
 import { giftChequeDecider, type GiftChequeEvent } from '../../domain/gift-cheque/index.js';
 import { DomainError, type Money } from '../../domain/shared/index.js';
-import { own, walletDecider, walletErrors, type TopUpMethod, type WalletCreditReason, type WalletEvent } from '../../domain/wallet/index.js';
+import { own, walletDecider, walletErrors, type TopUpMethod, type WalletCreditReason, type WalletEvent, type WalletState } from '../../domain/wallet/index.js';
 import { followUp, type CommandContext } from '../command-context.js';
 import { retryTransient, type TransientRetryOptions } from './retry-transient.js';
 import type { CommandHandler, CommandResult } from '../command-handler.js';
 import { latestPosition } from '../ports/event-store.js';
 import { originalResult } from './original-result.js';
+import { settleSentTransfer, type TransferSettlement } from './sent-transfer.js';
 import { giftChequeStream, walletStream } from './streams.js';
 
 /*
@@ -176,80 +177,51 @@ export interface WalletTransfer {
 export type TransferStep = 'receive' | 'refuse' | 'reverse';
 
 /**
- * Where a sent transfer's receiving side stands (see `settleTransfer`):
- * - `received`: the receiving wallet holds it (`result`: that command's result; no events
- *   when it was received before);
- * - `refused`: the receiving wallet refused it (`refusal`, the receive step's error) and can
- *   never receive it: reverse the sending side now with `reason` (`reverseRefusedTransfer`);
- * - `reversed`: the sending side was reversed already (`refusal`: `transfer-reversed`).
- */
-export type TransferSettlement =
-  | { readonly outcome: 'received'; readonly result: CommandResult<WalletEvent> }
-  | { readonly outcome: 'refused'; readonly refusal: DomainError; readonly reason: string }
-  | { readonly outcome: 'reversed'; readonly refusal: DomainError };
-
-/**
- * Settles the receiving side of a transfer the sending wallet has sent, exactly once whoever
- * runs it and however often (the HTTP request, the wallet-transfer process manager, both at
- * once, again after a crash):
- * 1. the sending side already reversed → `reversed`;
- * 2. `ReceiveTransfer` on the receiving wallet (idempotent per transfer id) → `received`;
- * 3. refused with a `DomainError` → `RefuseTransfer` records on the receiving wallet that it
- *    will never receive it (so no later `ReceiveTransfer` can succeed once the sender is
- *    reversed), then → `refused` with the reason to reverse with; or `received` if the
- *    receiving wallet received it meanwhile (another runner got there first).
- * Both decisions are taken on the receiving wallet's stream, so it is received or refused,
- * never both. Each step is retried `options.retries` times on errors other than `DomainError`.
+ * Settles the receiving side of a transfer the sending wallet has sent (`settleSentTransfer`:
+ * `ReceiveTransfer` on the receiving wallet, or, refused there, `RefuseTransfer`; a wallet never
+ * opened has nothing to record the refusal on), exactly once whoever runs it and however often.
  * @param contextOf the command context of each step (distinct command ids per step)
  * @throws DomainError `transfer-not-found` when the sending wallet sent no such transfer
  * @throws the last error of a step that kept failing with something else than a `DomainError`
  *   (store unreachable, concurrency conflicts past the retries): the transfer stays pending
  */
-export async function settleTransfer(
+export function settleTransfer(
   handler: CommandHandler,
   transfer: WalletTransfer,
   contextOf: (step: TransferStep) => CommandContext,
   options: TransientRetryOptions = {},
-): Promise<TransferSettlement> {
+): Promise<TransferSettlement<WalletEvent>> {
   const { tenantId, fromWalletId: from, toWalletId: to, transferId, amount } = transfer;
-  const receiverStream = walletStream(tenantId, to);
-  const sender = (await retryTransient(() => handler.load(walletDecider, walletStream(tenantId, from)), options)).state;
-  const sent = own(sender.transfers, transferId);
-  if (!sent || sent.direction !== 'sent' || sent.counterparty !== to || sent.amount !== amount.minor) throw walletErrors.transferNotFound(transferId);
-  if (sent.reversed) return { outcome: 'reversed', refusal: walletErrors.transferReversed(transferId, sent.reason) };
-  let refusal: DomainError;
-  try {
-    const result = await retryTransient(
-      () => handler.handle(walletDecider, receiverStream, { type: 'ReceiveTransfer', data: { walletId: to, transferId, fromWalletId: from, amount } }, contextOf('receive')),
-      options,
-    );
-    return { outcome: 'received', result };
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    refusal = error;
-  }
-  try {
-    await retryTransient(
-      () =>
-        handler.handle(
-          walletDecider,
-          receiverStream,
-          { type: 'RefuseTransfer', data: { walletId: to, transferId, fromWalletId: from, amount, reason: `transfer-refused:${refusal.code}` } },
-          contextOf('refuse'),
-        ),
-      options,
-    );
-  } catch (error) {
-    // A wallet that was never opened holds nothing to refuse with (and wallets are never removed).
-    if (!(error instanceof DomainError) || error.code !== 'wallet-not-found') throw error;
-  }
-  const receiver = await retryTransient(() => handler.load(walletDecider, receiverStream), options);
-  const record = own(receiver.state.transfers, transferId);
-  if (record?.direction === 'received' && record.counterparty === from && record.amount === amount.minor) {
-    return { outcome: 'received', result: { streamId: receiverStream, revision: receiver.revision, position: receiver.lastPosition, events: [] } };
-  }
-  const reason = record?.direction === 'refused' && record.counterparty === from && record.reason !== undefined ? record.reason : `transfer-refused:${refusal.code}`;
-  return { outcome: 'refused', refusal, reason };
+  const transferOf = (state: WalletState) => own(state.transfers, transferId);
+  return settleSentTransfer(
+    handler,
+    {
+      decider: walletDecider,
+      source: walletStream(tenantId, from),
+      destination: walletStream(tenantId, to),
+      sentRecord: (state) => {
+        const sent = transferOf(state);
+        if (sent?.direction !== 'sent' || sent.counterparty !== to || sent.amount !== amount.minor) return undefined;
+        return { reversed: sent.reversed === true, reason: sent.reason ?? '' };
+      },
+      notFound: () => walletErrors.transferNotFound(transferId),
+      reversed: (reason) => walletErrors.transferReversed(transferId, reason),
+      receive: { type: 'ReceiveTransfer' as const, data: { walletId: to, transferId, fromWalletId: from, amount } },
+      refuse: (reason) => ({ type: 'RefuseTransfer' as const, data: { walletId: to, transferId, fromWalletId: from, amount, reason } }),
+      received: (state) => {
+        const record = transferOf(state);
+        return record?.direction === 'received' && record.counterparty === from && record.amount === amount.minor;
+      },
+      refusalReason: (state) => {
+        const record = transferOf(state);
+        return record?.direction === 'refused' && record.counterparty === from ? record.reason : undefined;
+      },
+      // A wallet that was never opened holds nothing to refuse with (and wallets are never removed).
+      refuseMayFail: (error) => error.code === 'wallet-not-found',
+    },
+    contextOf,
+    options,
+  );
 }
 
 /**
@@ -331,7 +303,7 @@ export async function transferBetweenWallets(
   const sent = await originalResult(handler, sending, { type: 'WalletTransferSent', data: { transferId } });
   const transfer: WalletTransfer = { tenantId: context.tenantId, fromWalletId: from, toWalletId: to, transferId, amount };
   const step = (name: TransferStep) => followUp(context, `${context.commandId}:${name}`);
-  let settled: TransferSettlement;
+  let settled: TransferSettlement<WalletEvent>;
   try {
     settled = await settleTransfer(handler, transfer, step, options);
   } catch (error) {
