@@ -6,7 +6,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { openDatabase } from '../../src/infrastructure/database/database.js';
 import { freeLocalPort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/infrastructure/database/embedded-postgres.js';
+import { migrateToLatest } from '../../src/infrastructure/database/migrate.js';
 import { findRunningEmbeddedPostgres } from '../../src/infrastructure/database/running-embedded.js';
 import { projections } from '../../src/projections/index.js';
 
@@ -37,6 +39,9 @@ describe('CLI beside a running service (no DATABASE_URL)', { timeout: 120_000 },
     dataDir = path.join(root, 'postgres');
     port = await freeLocalPort();
     server = await startEmbeddedPostgres({ dataDir, port }); // as the service's runtime starts it
+    const database = openDatabase(server.url, 1); // and migrates it (a read-only CLI command only checks)
+    await migrateToLatest(database.db);
+    await database.close();
     lockLines = (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
   });
   after(async () => {

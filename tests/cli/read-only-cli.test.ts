@@ -57,7 +57,8 @@ describe('operator CLI: read-only commands', { timeout: 300_000 }, () => {
     await store.deleteStream('audit-acme:deleted');
     // A role that may only read this database: every schema (event store and read models).
     const name = new URL(database.url).pathname.slice(1);
-    await admin(`create role ${role} login`);
+    // A password as well: the embedded server asks for one (127.0.0.1:5432 trusts and ignores it).
+    await admin(`create role ${role} login password '${role}'`);
     await admin(`grant connect on database ${name} to ${role}`);
     const schemas = (await sql<{ nspname: string }>`select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'`.execute(database.db)).rows;
     for (const { nspname } of schemas) {
@@ -65,7 +66,7 @@ describe('operator CLI: read-only commands', { timeout: 300_000 }, () => {
     }
     const url = new URL(database.url);
     url.username = role;
-    url.password = '';
+    url.password = role;
     readOnlyUrl = url.toString();
   });
   after(async () => {
