@@ -73,4 +73,14 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ RATE_LIMIT_STRICT_MAX: 'ten' }), /RATE_LIMIT_STRICT_MAX: expected a whole number of requests/);
     assert.throws(() => loadConfig({ RATE_LIMIT_WINDOW_MS: '-1' }), /RATE_LIMIT_WINDOW_MS: expected a positive number of milliseconds/);
   });
+
+  it('trusts no proxy by default; TRUST_PROXY takes a hop count or addresses and CIDR ranges, never true', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,::1' }).trustProxy, ['10.0.0.0/8', '192.168.1.5', '::1']);
+    for (const bad of ['true', '0', '11', '10.0.0.0/33', 'proxy.local', '10.0.0.1,']) {
+      assert.throws(() => loadConfig({ TRUST_PROXY: bad }), /TRUST_PROXY: expected false, a number of proxy hops/, bad);
+    }
+  });
 });

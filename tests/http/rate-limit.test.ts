@@ -81,6 +81,33 @@ describe('rate limits (in-process, no REDIS_URL)', () => {
   });
 });
 
+describe('rate limits per IP behind a proxy (TRUST_PROXY)', () => {
+  /** A request without a valid token from `client`, as a proxy in front of the service forwards it. */
+  const anonymous = (h: Harness, client: string) =>
+    h.server.inject({ method: 'GET', url: '/queries/catalogue', headers: { authorization: 'Bearer not-a-token', 'x-forwarded-for': client } });
+
+  it('counts each client address the trusted proxy forwards apart', async () => {
+    const h = await createHarness({ env: { ...LIMITS, TRUST_PROXY: '1' } });
+    try {
+      for (let i = 0; i < 6; i++) assert.equal((await anonymous(h, '203.0.113.7')).statusCode, 401);
+      assertRateLimited(await anonymous(h, '203.0.113.7'), 6);
+      assert.equal((await anonymous(h, '203.0.113.8')).statusCode, 401, 'another client behind the proxy has its own count');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('without TRUST_PROXY, ignores X-Forwarded-For: a caller cannot choose its own address', async () => {
+    const h = await createHarness({ env: LIMITS });
+    try {
+      for (let i = 0; i < 6; i++) assert.equal((await anonymous(h, `198.51.100.${i}`)).statusCode, 401);
+      assertRateLimited(await anonymous(h, '198.51.100.99'), 6);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('rate limits with REDIS_URL unreachable', () => {
   it('fall back to in-process counters, log the reason, and still answer', async () => {
     const lines: string[] = [];

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ShippingPolicy } from '../../domain/order/index.js';
@@ -7,6 +8,23 @@ const port = z.coerce
   .int('expected a whole port number')
   .min(1, 'expected a port number from 1 to 65535')
   .max(65535, 'expected a port number from 1 to 65535');
+
+/** `TRUST_PROXY`: `false`, a hop count 1–10, or addresses / CIDR ranges separated by commas (see `Config.trustProxy`). */
+const trustProxy = z.string().transform((value, ctx): false | number | string[] => {
+  const text = value.trim();
+  if (text === '' || text === 'false') return false;
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 10) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const valid = (entry: string) => {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || extra !== undefined) return false;
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  };
+  if (entries.every(valid)) return entries;
+  ctx.addIssue({ code: 'custom', message: 'expected false, a number of proxy hops (1-10), or proxy addresses / CIDR ranges separated by commas (true is refused)' });
+  return z.NEVER;
+});
 
 const positiveMs = z.coerce.number({ error: 'expected milliseconds' }).int().positive('expected a positive number of milliseconds');
 
@@ -85,6 +103,11 @@ const minorPerCurrency = z
  *   per window per principal (tenant + subject; per IP without a valid token), on every route
  *   but `/health`, and on the guessing targets (gift-cheque redeem, coupon apply); more → 429.
  * - `RATE_LIMIT_KEY_PREFIX` (`commerce-core:rate-limit:`): prefix of the rate-limit counters' Redis keys.
+ * - `TRUST_PROXY` (`false`): which proxies' `X-Forwarded-For` gives the client address (the
+ *   per-IP rate limit of callers without a valid token, the logs): `false` (none: the peer is
+ *   the client), a number of proxy hops in front of the service, or a comma-separated list of
+ *   proxy addresses or CIDR ranges (Fastify's `trustProxy`, https://fastify.dev/docs/latest/Reference/Server/#trustproxy).
+ *   `true` (trust any sender) is refused: any caller could then choose its own address.
  * - `EVENTSTORE_URL`: optional `esdb://` URL; set → the event log is in EventStoreDB, else in PostgreSQL.
  * - `IDEMPOTENCY_KEY_TTL_HOURS` (24): how long an `Idempotency-Key` is remembered after its
  *   first use; older keys count as never used and may be pruned (see `DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS`).
@@ -122,6 +145,7 @@ const schema = z
     RATE_LIMIT_MAX: requestCount.default(DEFAULT_RATE_LIMIT_MAX),
     RATE_LIMIT_STRICT_MAX: requestCount.default(DEFAULT_RATE_LIMIT_STRICT_MAX),
     RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(200).default('commerce-core:rate-limit:'),
+    TRUST_PROXY: trustProxy.default(false),
     EVENTSTORE_URL: z
       .string()
       .regex(/^esdb(\+discover)?:\/\/[^/\s]+/, 'expected an esdb:// or esdb+discover:// URL')
@@ -174,6 +198,8 @@ export interface Config {
   readonly rateLimitStrictMax: number;
   /** Prefix of the rate-limit counters' Redis keys. */
   readonly rateLimitKeyPrefix: string;
+  /** Proxies trusted for `X-Forwarded-For` (Fastify's `trustProxy`): none, a hop count, or addresses / CIDR ranges. */
+  readonly trustProxy: false | number | string[];
   /** `esdb://…`: the event log is in EventStoreDB; undefined → PostgreSQL. */
   readonly eventStoreUrl: string | undefined;
   /** Hours an idempotency key is remembered after its first use (then treated as unused, and prunable). */
@@ -229,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitMax: e.RATE_LIMIT_MAX,
     rateLimitStrictMax: e.RATE_LIMIT_STRICT_MAX,
     rateLimitKeyPrefix: e.RATE_LIMIT_KEY_PREFIX,
+    trustProxy: e.TRUST_PROXY,
     eventStoreUrl: e.EVENTSTORE_URL,
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
     shipping: { fees: e.SHIPPING_FEES, freeFrom: e.FREE_SHIPPING_FROM },

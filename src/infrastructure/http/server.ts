@@ -49,6 +49,11 @@ function jsonBodyParser(parse: JsonParser): JsonParser {
   };
 }
 
+/** `Config.trustProxy` as Fastify takes it: a hop count becomes "the first N hops" (as proxy-addr reads a number). */
+function trustedProxies(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
+
 /**
  * Builds the HTTP API (not listening: the caller calls `listen`, or `inject` in tests).
  * - `GET /health` → 200 `{ status: 'ok' }`, public;
@@ -66,6 +71,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
+    // The client address behind the proxies the operator trusts (TRUST_PROXY), else the peer.
+    trustProxy: trustedProxies(deps.config.trustProxy),
     // Requests arriving while the server closes get our 503 problem (below), not Fastify's plain JSON.
     return503OnClosing: false,
     // Errors raised before routing (undecodable URL, over-long parameter) are problems too.
