@@ -307,6 +307,15 @@ describe('import online-retail: carriage on a cancellation (given rows)', { time
     assert.equal((await refunds(first.tenant, '900002')).length, 2);
   });
 
+  it('counts every invoice read: with goods, carriage only, or every line left out (also under --limit)', async () => {
+    const file = path.join(dir, 'every-line-skipped.csv');
+    writeFileSync(file, [HEADER, row('920001', 'A1', 1, 10, '1.00'), row('A920002', 'B', 1, 10, '5.00'), row('920003', 'POST', 1, 10, '5.00'), row('920004', 'M', 1, 10, '2.00'), row('920005', 'A1', 1, 10, '1.00')].join('\n') + '\n');
+    const all = await readOnlineRetail(file);
+    assert.deepEqual([all.invoicesRead, all.invoices.map((i) => i.invoice), all.skippedInvoices.map((i) => i.invoice), all.invoicesEveryLineSkipped], [5, ['920001', '920005'], ['920003'], ['A920002', '920004']]);
+    const limited = await readOnlineRetail(file, { limit: 2 });
+    assert.deepEqual([limited.invoicesRead, limited.invoices.map((i) => i.invoice), limited.invoicesEveryLineSkipped], [2, ['920001'], ['A920002']]);
+  });
+
   it('reports carriage it does not refund with its line number: carriage only, no customer, no goods matched, more than the order charged', async () => {
     const { tenant, dataset, result } = await importRows([
       row('910001', 'A1', 10, 10, '1.00'), // line 2: no carriage charged
@@ -325,6 +334,7 @@ describe('import online-retail: carriage on a cancellation (given rows)', { time
       row('C910008', 'POST', -1, 13, '2.00'), // line 15: 100 of 500 left
     ]);
     assert.deepEqual(dataset.skippedInvoices, [{ line: 5, invoice: 'C910003', message: 'cancellation invoice with carriage only (500 pence): no returned goods to match an order to, carriage not refunded' }]);
+    assert.deepEqual([dataset.invoicesRead, dataset.invoices.length, dataset.invoicesEveryLineSkipped], [8, 7, []]);
     const carriage = result.failed.filter((f) => /carriage/.test(f.message)).sort((a, b) => a.line - b.line);
     assert.deepEqual(carriage, [
       { line: 7, invoice: 'C910004', message: 'carriage refund of 200 pence not made: a cancellation without a customer, no order to refund it on' },

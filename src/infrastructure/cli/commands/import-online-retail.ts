@@ -94,7 +94,7 @@ export async function importOnlineRetail(options: ImportOnlineRetailOptions): Pr
           tenant: options.tenant,
           file: options.file,
           rows: dataset.rows,
-          invoices: { read: dataset.invoices.length, imported: result.invoicesImported, alreadyImported: result.invoicesAlreadyImported, guests: result.guestInvoices },
+          invoices: { inFile: dataset.invoicesRead, read: dataset.invoices.length, everyLineSkipped: dataset.invoicesEveryLineSkipped.length, imported: result.invoicesImported, alreadyImported: result.invoicesAlreadyImported, guests: result.guestInvoices },
           linesImported: result.linesImported,
           priceChanges: result.priceChanges,
           stockReceipts: result.stockReceipts,

@@ -87,6 +87,10 @@ export interface RetailDataset {
   readonly skipped: RetailProblem[];
   /** Invoices left out whole (e.g. carriage only), with the reason. */
   readonly skippedInvoices: RetailProblem[];
+  /** Invoice numbers read (with `limit`, at most that many): each is in `invoices`, `skippedInvoices` or `invoicesEveryLineSkipped`. */
+  readonly invoicesRead: number;
+  /** Invoice numbers every line of which was left out (in `skipped`, e.g. bad debt adjustments, postage and manual lines only). */
+  readonly invoicesEveryLineSkipped: string[];
   /** The first non-empty description of each stock code (its product name). */
   readonly names: Map<string, string>;
 }
@@ -206,5 +210,8 @@ export async function readOnlineRetail(file: string, options: { limit?: number }
       skippedInvoices.push({ line: inv.line, invoice: inv.invoice, message: `${inv.kind} invoice with carriage only (${inv.shippingMinor} pence): ${why}` });
     }
   }
-  return { invoices, rows, skipped, skippedInvoices, names };
+  // The invoice that passed `limit` was not read.
+  const read = options.limit !== undefined && seen.size > options.limit ? [...seen].slice(0, options.limit) : [...seen];
+  const invoicesEveryLineSkipped = read.filter((invoice) => !byNumber.has(invoice));
+  return { invoices, rows, skipped, skippedInvoices, invoicesRead: read.length, invoicesEveryLineSkipped, names };
 }
