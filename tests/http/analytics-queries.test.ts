@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { Projector, projections } from '../../src/projections/index.js';
 import { given } from '../projections/support.js';
 import { createHarness, json, type Harness } from './harness.js';
@@ -296,6 +297,20 @@ describe('HTTP queries: catalogue search, analytics, segments, projections', () 
     const statuses = (await get<{ name: string; status: string; live: { lagEvents: number } }[]>(admin, 'projections')).data;
     assert.deepEqual(statuses.map((s) => s.name), projections.map((p) => p.name));
     assert.ok(statuses.every((s) => s.status === 'idle' && s.live.lagEvents === 0), JSON.stringify(statuses));
+  });
+
+  it("projections: a tenant's admin sees neither the instance holding a lock nor the event a failed one stopped at (maybe another tenant's)", async () => {
+    const poison = { streamId: 'order-globex:secret-42', revision: '3', position: '900/77', eventId: 'e-1', type: 'OrderPlaced', message: 'lines must be a list of objects', at: '2026-03-05T10:00:00.000Z' };
+    await sql`update projection_registry set error = ${JSON.stringify(poison)}::jsonb, owner = 'db-host-7:4242' where name = 'sales'`.execute(h.database.db);
+    try {
+      const response = await h.query(admin, 'projections');
+      assert.equal(response.statusCode, 200);
+      assert.doesNotMatch(response.body, /globex|secret-42|db-host-7|lines must be/);
+      const sales = (JSON.parse(response.body) as { data: { name: string; status: string; error: unknown; owner?: unknown }[] }).data.find((s) => s.name === 'sales')!;
+      assert.deepEqual([sales.status, sales.error, 'owner' in sales], ['failed', { position: '900/77', type: 'OrderPlaced', at: '2026-03-05T10:00:00.000Z' }, false]);
+    } finally {
+      await sql`update projection_registry set error = null, owner = null where name = 'sales'`.execute(h.database.db);
+    }
   });
 
   it('analytics: a threshold set on stock that had none gives the stock alerts the level of the new threshold, as the catalogue', async () => {

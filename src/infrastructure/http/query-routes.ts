@@ -189,8 +189,17 @@ export const queryRoutes: FastifyPluginAsync<HttpDependencies> = (instance, deps
   });
 
   /** `data`: `ProjectionStatus[]`: version, status, checkpoint and lag (events, seconds) of every projection. */
+  /**
+   * `data`: each projection's status as a tenant's admin may see it: the platform's projections
+   * serve every tenant, so the instance holding the lock (`owner`) and the event a failed one
+   * stopped at (stream, event id, message: possibly another tenant's) are left out; only its
+   * position, type and time remain (operators read the rest with `projections list`).
+   */
   instance.get('/projections', admin(), async () => {
-    const statuses = await projectionStatuses(db, projections);
+    const statuses = (await projectionStatuses(db, projections)).map(({ owner: _owner, error, ...status }) => ({
+      ...status,
+      error: error && { position: error.position, type: error.type, at: error.at },
+    }));
     const checkpoints = statuses.map((s) => parsePosition(s.live?.checkpoint ?? '0/0') ?? START);
     const lowest = checkpoints.reduce((min, p) => (comparePositions(p, min) < 0 ? p : min), checkpoints[0] ?? START);
     return { position: formatPosition(lowest), data: statuses };
