@@ -4,6 +4,29 @@ import { forbidden, unauthenticated } from './problems.js';
 
 const principals = new WeakMap<FastifyRequest, Principal>();
 
+const verified = new WeakMap<FastifyRequest, { readonly token: string; readonly outcome: Principal | InvalidTokenError }>();
+
+/**
+ * `verifyToken` of the request's bearer `token`, once per request: the rate limits (before
+ * authentication, up to two limits per route) and `authenticate` all need it.
+ * @throws InvalidTokenError as `verifyToken`
+ */
+export function verifyRequestToken(config: TokenConfig, request: FastifyRequest, token: string): Principal {
+  const seen = verified.get(request);
+  if (seen?.token === token) {
+    if (seen.outcome instanceof InvalidTokenError) throw seen.outcome;
+    return seen.outcome;
+  }
+  try {
+    const principal = verifyToken(config, token);
+    verified.set(request, { token, outcome: principal });
+    return principal;
+  } catch (error) {
+    if (error instanceof InvalidTokenError) verified.set(request, { token, outcome: error });
+    throw error;
+  }
+}
+
 /**
  * An `onRequest` hook: reads `Authorization: Bearer <token>`, verifies it and records the
  * request's principal. Runs before the body is parsed, so an unauthenticated request
@@ -18,7 +41,7 @@ export function authenticate(config: TokenConfig): onRequestAsyncHookHandler {
     const match = /^Bearer +([A-Za-z0-9._~+/=-]+) *$/i.exec(header);
     if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"', true);
     try {
-      principals.set(request, verifyToken(config, match[1]!));
+      principals.set(request, verifyRequestToken(config, request, match[1]!));
     } catch (error) {
       if (error instanceof InvalidTokenError) throw unauthenticated(error.message, true);
       throw error;

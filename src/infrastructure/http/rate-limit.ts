@@ -3,7 +3,7 @@ import fastifyRateLimit, { normalizeIP, type FastifyRateLimitStore, type Fastify
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
-import { verifyToken } from './auth.js';
+import { verifyRequestToken } from './guard.js';
 import { HttpProblem, problem } from './problems.js';
 
 /** The part of `Config` the rate limits need. */
@@ -94,7 +94,7 @@ function keyOf(config: RateLimitConfig, scope: string): (request: FastifyRequest
     const token = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1];
     if (token) {
       try {
-        const principal = verifyToken(config, token);
+        const principal = verifyRequestToken(config, request, token);
         return `${scope}:principal:${principal.tenantId}:${principal.subject}`;
       } catch {
         // An invalid token counts against its IP (and is answered 401 afterwards).
